@@ -1,0 +1,820 @@
+"""The domain: who was inspected, under which framework, what the inspectorate published.
+
+Absent is not a value: a rating, score or fact that no source states has no row (or a null
+field), never a default. Every published value carries its source document and where in it.
+Invariants live in database constraints; `clean()` repeats the few the admin must explain.
+"""
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, Func, Prefetch, Q, Value
+from django.urls import reverse
+
+from inspections import rules
+from inspections.quantities import Qualifier, describe
+from inspections.rules import Rating
+
+PERCENT_RANGE = Q(percent__gte=0) & Q(percent__lte=100)
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "day"
+    MONTH = "month", "month"
+    YEAR = "year", "year"
+
+
+def format_partial_date(value, precision):
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{value:%B %Y}"
+    return f"{value.day} {value:%B %Y}"
+
+
+def partial_date_constraints(field, prefix):
+    """A month-precise date is stored as the 1st of the month, a year-precise one as 1 January."""
+    precision = f"{field}_precision"
+    return [
+        models.CheckConstraint(
+            name=f"{prefix}_{field}_precision_set",
+            condition=Q(**{f"{field}__isnull": True, precision: ""})
+            | (Q(**{f"{field}__isnull": False}) & ~Q(**{precision: ""})),
+        ),
+        models.CheckConstraint(
+            name=f"{prefix}_{field}_month_is_first_day",
+            condition=~Q(**{precision: DatePrecision.MONTH}) | Q(**{f"{field}__day": 1}),
+        ),
+        models.CheckConstraint(
+            name=f"{prefix}_{field}_year_is_first_january",
+            condition=~Q(**{precision: DatePrecision.YEAR}) | Q(**{f"{field}__day": 1, f"{field}__month": 1}),
+        ),
+    ]
+
+
+class ProviderKind(models.TextChoices):
+    CRC = "CRC", "Community Rehabilitation Company"
+    NPS = "NPS", "National Probation Service division"
+
+
+class SourceDocument(models.Model):
+    """A document a value was read from: a report, press release, news item or written answer."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", "Inspection report (HMI Probation)"
+        PRESS_RELEASE = "press_release", "Press release (HMI Probation)"
+        PARLIAMENT = "parliament", "Parliamentary written answer"
+        BLOG = "blog", "Blog"
+        NEWS = "news", "News report"
+        COMPANY = "company", "Company statement"
+        REPORT_COPY = "report_copy", "Third-party copy of a report"
+
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=400)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=500, blank=True, help_text="Where the document can be read, if online.")
+    published = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_official(self):
+        return self.kind in {self.Kind.REPORT, self.Kind.PRESS_RELEASE, self.Kind.PARLIAMENT}
+
+
+class Sourced(models.Model):
+    """Provenance shared by every published value."""
+
+    source = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="+")
+    location = models.CharField(
+        max_length=200, blank=True, help_text="Where in the source: section and/or page, e.g. 'Summary of ratings, p.7'."
+    )
+    quote = models.TextField(blank=True, help_text="The source's own words supporting the value.")
+
+    class Meta:
+        abstract = True
+
+
+class OwnerGroup(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True, help_text="Members of the group, as sources describe them.")
+    is_public_sector = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("dashboard:owner", args=[self.slug])
+
+
+class ProviderQuerySet(models.QuerySet):
+    def crcs(self):
+        return self.filter(kind=ProviderKind.CRC)
+
+    def nps_divisions(self):
+        return self.filter(kind=ProviderKind.NPS)
+
+    def owned_by(self, owner, on_date):
+        return self.filter(ownerships__owner=owner, ownerships__period__contains=on_date)
+
+    def matching_name(self, name):
+        """Match a provider by any spelling reports use ('Cheshire & Greater Manchester', 'CGM')."""
+        wanted = normalise_name(name)
+        return self.filter(Q(match_names__contains=[wanted]))
+
+
+def normalise_name(name):
+    text = str(name).lower().replace("&", " and ")
+    for word in ("community rehabilitation company", "national probation service", "division", "the "):
+        text = text.replace(word, " ")
+    text = "".join(ch if ch.isalnum() else " " for ch in text)
+    words = [word for word in text.split() if word not in {"crc", "nps", "and"}]
+    return " ".join(words)
+
+
+class Provider(models.Model):
+    """A CRC or an NPS division: the organisation an inspection rates."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40, blank=True, help_text="Abbreviation used in reports, e.g. CGM.")
+    kind = models.CharField(max_length=3, choices=ProviderKind.choices)
+    area = models.CharField(max_length=300, blank=True, help_text="The contract package area or division it covers.")
+    aliases = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        blank=True,
+        help_text="Other spellings used in reports and the press, for matching on import.",
+    )
+    match_names = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Normalised name, short name and aliases; kept current on save.",
+    )
+
+    objects = ProviderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        indexes = [
+            # GIN so that matching_name() (array containment) uses an index.
+            models.Index(name="provider_match_names_gin", fields=["match_names"], opclasses=["array_ops"])
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        names = [self.name, self.short_name, *self.aliases]
+        self.match_names = sorted({normalise_name(name) for name in names if name and normalise_name(name)})
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("dashboard:provider", args=[self.slug])
+
+    def owner_on(self, on_date):
+        ownership = next((o for o in self.ownerships.all() if on_date in o.period), None)
+        return ownership.owner if ownership else None
+
+
+class Ownership(models.Model):
+    """The period an owner group held a provider (Working Links' CRCs passed to Seetec in 2019)."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="ownerships")
+    owner = models.ForeignKey(OwnerGroup, on_delete=models.PROTECT, related_name="ownerships")
+    period = DateRangeField(help_text="From the first day held to the day after it ended; open-ended if unknown.")
+    source = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["provider", "period"]
+        constraints = [
+            # The provider id as a one-point range lets GiST compare it without the btree_gist
+            # extension, which embedded PostgreSQL builds do not ship.
+            ExclusionConstraint(
+                name="ownership_periods_do_not_overlap",
+                expressions=[
+                    (Func(F("provider"), F("provider"), Value("[]"), function="int8range"), RangeOperators.OVERLAPS),
+                    ("period", RangeOperators.OVERLAPS),
+                ],
+            ),
+            models.CheckConstraint(name="ownership_period_has_start", condition=Q(period__startswith__isnull=False)),
+        ]
+
+    def __str__(self):
+        return f"{self.owner} owned {self.provider} ({self.period_text})"
+
+    @property
+    def period_text(self):
+        start = f"{self.period.lower:%b %Y}" if self.period.lower else "?"
+        end = f"{self.period.upper:%b %Y}" if self.period.upper else "closure"
+        return f"{start} to {end}"
+
+
+class Framework(models.Model):
+    """An inspection framework: its catalogue of domains, standards, key questions, and rules.
+
+    The rule parameters are data so that a corrected or new framework changes rows, not code.
+    """
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40)
+    started = models.DateField(null=True, blank=True)
+    ended = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    has_four_point_ratings = models.BooleanField(
+        help_text="False for Quality & Impact (2016-18), which judged each domain in words."
+    )
+    standards_per_provider = models.PositiveSmallIntegerField(
+        default=0, help_text="How many standards each provider is rated on (10 in the 2018 framework)."
+    )
+    rating_points = models.JSONField(default=dict, blank=True, help_text='e.g. {"Outstanding": 3, "Good": 2, ...}')
+    overall_bands = models.JSONField(default=list, blank=True, help_text='Minimum total per rating: [[0, "Inadequate"], ...]')
+    key_question_bands = models.JSONField(
+        default=list, blank=True, help_text='Minimum percentage per rating: [[0, "Inadequate"], [50, ...], ...]'
+    )
+    rules_status = models.TextField(blank=True, help_text="Where the rules come from and what of them is confirmed.")
+
+    class Meta:
+        ordering = ["started"]
+        constraints = [
+            models.CheckConstraint(
+                name="framework_ends_after_start",
+                condition=Q(ended__isnull=True) | Q(started__isnull=True) | Q(ended__gte=F("started")),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def rule_set(self):
+        """The RuleSet, or None for a framework without four-point ratings."""
+        if not self.has_four_point_ratings or not self.rating_points:
+            return None
+        return rules.RuleSet.from_framework_data(self.rating_points, self.overall_bands, self.key_question_bands)
+
+    def clean(self):
+        if self.has_four_point_ratings and self.rating_points:
+            try:
+                self.rule_set()
+            except ValueError as error:
+                raise ValidationError({"rating_points": str(error)}) from error
+
+
+class Domain(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="domains")
+    code = models.CharField(max_length=10, help_text="e.g. '2' for Case supervision.")
+    name = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework", "position"]
+        constraints = [models.UniqueConstraint(name="domain_code_unique_in_framework", fields=["framework", "code"])]
+
+    def __str__(self):
+        return f"{self.code}. {self.name}"
+
+
+class StandardQuerySet(models.QuerySet):
+    def for_kind(self, kind):
+        return self.filter(Q(applies_to="") | Q(applies_to=kind))
+
+
+class Standard(models.Model):
+    """A rated standard (2018 framework) or a judged domain (Quality & Impact)."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="standards")
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="standards")
+    code = models.CharField(max_length=10, help_text="As the inspectorate numbers it, e.g. '2.2'.")
+    name = models.CharField(max_length=200)
+    statement = models.TextField(blank=True, help_text="The standard's one-sentence statement.")
+    applies_to = models.CharField(
+        max_length=3, choices=ProviderKind.choices, blank=True, help_text="Blank when it applies to every provider."
+    )
+    rated_from_case_sample = models.BooleanField(
+        default=False, help_text="True when the rating follows the key-question scores of a case sample."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = StandardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["framework", "position"]
+        constraints = [
+            models.UniqueConstraint(name="standard_code_unique_in_framework", fields=["framework", "code"]),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        if self.domain_id and self.framework_id and self.domain.framework_id != self.framework_id:
+            raise ValidationError({"domain": "The domain belongs to another framework."})
+
+    def applies_to_kind(self, kind):
+        return self.applies_to in ("", kind)
+
+
+class KeyQuestion(models.Model):
+    class Focus(models.TextChoices):
+        ENGAGING = "engaging", "Engaging the person on probation"
+        DESISTANCE = "desistance", "Reducing offending and supporting desistance"
+        SAFETY = "safety", "Keeping other people safe"
+        NEED = "need", "An assessed need (Quality & Impact)"
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="key_questions")
+    code = models.CharField(max_length=20, help_text="e.g. '2.2.3'.")
+    text = models.CharField(max_length=400)
+    focus = models.CharField(max_length=20, choices=Focus.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["standard", "position"]
+        constraints = [
+            models.UniqueConstraint(name="key_question_code_unique_in_standard", fields=["standard", "code"]),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.text}"
+
+
+class Report(models.Model):
+    """A published inspection report. One Quality & Impact report covers a CRC and an NPS division."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=400)
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="reports")
+    published = models.DateField(null=True, blank=True, help_text="Blank when no source states it.")
+    published_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
+    fieldwork_start = models.DateField(null=True, blank=True)
+    fieldwork_start_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
+    fieldwork_text = models.CharField(
+        max_length=200, blank=True, help_text="Fieldwork as the source states it, e.g. 'June-August 2018 (window)'."
+    )
+    lead_inspector = models.CharField(max_length=200, blank=True)
+    chief_inspector = models.CharField(max_length=200, blank=True)
+    document = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        help_text="The primary source for this report: the report itself, or the best source we hold.",
+    )
+    notes = models.TextField(blank=True, help_text="Caveats: what is left blank on purpose and why.")
+
+    class Meta:
+        ordering = ["published", "title"]
+        constraints = [
+            *partial_date_constraints("published", "report"),
+            *partial_date_constraints("fieldwork_start", "report"),
+            models.CheckConstraint(
+                name="report_published_after_fieldwork",
+                condition=Q(published__isnull=True)
+                | Q(fieldwork_start__isnull=True)
+                | Q(published__gte=F("fieldwork_start")),
+            ),
+        ]
+        indexes = [models.Index(name="report_published", fields=["published"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def published_text(self):
+        return format_partial_date(self.published, self.published_precision) or "not stated"
+
+    @property
+    def fieldwork_start_text(self):
+        return format_partial_date(self.fieldwork_start, self.fieldwork_start_precision) or self.fieldwork_text
+
+    def clean(self):
+        errors = {}
+        for field in ("published", "fieldwork_start"):
+            value, precision = getattr(self, field), getattr(self, f"{field}_precision")
+            if (value is None) != (precision == ""):
+                errors[f"{field}_precision"] = "Give a precision exactly when a date is given."
+            elif precision == DatePrecision.MONTH and value.day != 1:
+                errors[field] = "A month-precise date is stored as the 1st of the month."
+            elif precision == DatePrecision.YEAR and (value.day, value.month) != (1, 1):
+                errors[field] = "A year-precise date is stored as 1 January."
+        if self.published and self.fieldwork_start and self.published < self.fieldwork_start:
+            errors["published"] = (
+                f"Publication ({self.published_text}) cannot be before fieldwork started ({self.fieldwork_start_text})."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class InspectionQuerySet(models.QuerySet):
+    def with_catalogue(self):
+        return self.select_related("report__framework", "report__document", "provider", "owner")
+
+    def with_details(self):
+        return self.with_catalogue().prefetch_related(
+            Prefetch("ratings", queryset=StandardRating.objects.select_related("standard__domain", "source")),
+            Prefetch(
+                "scores", queryset=KeyQuestionScore.objects.select_related("key_question__standard", "source")
+            ),
+            Prefetch("facts", queryset=Fact.objects.select_related("metric", "standard", "source")),
+            Prefetch("findings", queryset=Finding.objects.select_related("domain", "standard", "source")),
+            Prefetch(
+                "report__recommendations",
+                queryset=Recommendation.objects.select_related("source").prefetch_related("standards"),
+            ),
+        )
+
+    def with_completeness(self):
+        return self.annotate(
+            ratings_recorded=Count("ratings", filter=Q(ratings__rating__isnull=False), distinct=True),
+            scores_recorded=Count("scores", distinct=True),
+            facts_recorded=Count("facts", distinct=True),
+        )
+
+    def rated(self):
+        return self.filter(report__framework__has_four_point_ratings=True)
+
+    def latest_per_provider(self):
+        """The most recent inspection of each provider under a rated framework."""
+        return (
+            self.rated()
+            .order_by("provider_id", F("report__published").desc(nulls_last=True), "-id")
+            .distinct("provider_id")
+        )
+
+
+class Inspection(Sourced):
+    """One provider's inspection within a report, with its overall rating.
+
+    `source`/`location`/`quote` give the provenance of the overall rating.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="inspections")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="inspections")
+    owner = models.ForeignKey(
+        OwnerGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        help_text="The owner at the time, as a source states it; blank if no source we hold names it.",
+    )
+    owner_text = models.CharField(max_length=300, blank=True, help_text="The owner as the source words it.")
+    overall_rating = models.PositiveSmallIntegerField(
+        choices=Rating.choices, null=True, blank=True, help_text="Blank when no source states it."
+    )
+    summary = models.TextField(blank=True, help_text="Overall findings in the report's words.")
+    case_sample_size = models.PositiveIntegerField(null=True, blank=True, help_text="Cases inspected, where stated.")
+    notes = models.TextField(blank=True)
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report__published", "provider__name"]
+        constraints = [
+            models.UniqueConstraint(name="inspection_one_per_provider_per_report", fields=["report", "provider"]),
+            models.CheckConstraint(
+                name="inspection_overall_rating_on_scale",
+                condition=Q(overall_rating__isnull=True) | Q(overall_rating__gte=0, overall_rating__lte=3),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provider} ({self.report.published_text})"
+
+    def get_absolute_url(self):
+        return reverse("dashboard:inspection", args=[self.pk])
+
+    @property
+    def framework(self):
+        return self.report.framework
+
+    @property
+    def overall(self):
+        return Rating(self.overall_rating) if self.overall_rating is not None else None
+
+    def clean(self):
+        errors = {}
+        if self.overall_rating is not None and self.report_id and not self.report.framework.has_four_point_ratings:
+            errors["overall_rating"] = f"{self.report.framework} gives no four-point rating; leave it blank."
+        if self.overall_rating is not None and not self.source_id:
+            errors["source"] = "Say where the overall rating was published."
+        if errors:
+            raise ValidationError(errors)
+
+    def applicable_standards(self):
+        return [
+            standard for standard in self.report.framework.standards.all() if standard.applies_to_kind(self.provider.kind)
+        ]
+
+    def rule_assessment(self):
+        """What the rules give for this inspection, computed from its prefetched rows.
+
+        Returns an InspectionAssessment (see below); it is our computation, not the inspectorate's.
+        """
+        return InspectionAssessment(self)
+
+
+class InspectionAssessment:
+    """The rule-derived ratings of one inspection and every disagreement with published ones."""
+
+    def __init__(self, inspection):
+        self.inspection = inspection
+        framework = inspection.report.framework
+        self.rule_set = framework.rule_set()
+        self.standards = []
+        self.overall = None
+        self.disagreements = []
+        if self.rule_set is None:
+            return
+        ratings = {rating.standard_id: rating for rating in inspection.ratings.all()}
+        scores_by_standard = {}
+        for score in inspection.scores.all():
+            scores_by_standard.setdefault(score.key_question.standard_id, []).append(score)
+        applicable = inspection.applicable_standards()
+        for standard in applicable:
+            published = ratings.get(standard.id)
+            derivation = None
+            if standard.rated_from_case_sample:
+                scores = scores_by_standard.get(standard.id, [])
+                expected = len(standard.key_questions.all())
+                derivation = rules.derive_standard_rating(
+                    standard.name, [(s.key_question.text, s.percent) for s in scores], self.rule_set, expected
+                )
+            published_rating = published.rating if published else None
+            disagreement = rules.check_consistency(published_rating, derivation, str(standard))
+            self.standards.append((standard, published, derivation, disagreement))
+            if disagreement:
+                self.disagreements.append(disagreement)
+        published_ratings = [ratings[s.id].rating if s.id in ratings else None for s in applicable]
+        self.score = rules.total_score(published_ratings, self.rule_set)
+        self.overall = rules.derive_overall_rating(
+            published_ratings, self.rule_set, framework.standards_per_provider or len(applicable)
+        )
+        disagreement = rules.check_consistency(inspection.overall_rating, self.overall, "Overall rating")
+        if disagreement:
+            self.disagreements.append(disagreement)
+
+
+class StandardRating(Sourced):
+    """A standard's published rating (2018 framework) or domain judgement in words (Q&I)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="ratings")
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="ratings")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices, null=True, blank=True)
+    judgement = models.TextField(blank=True, help_text="The judgement in the report's words (Quality & Impact).")
+    narrative = models.TextField(blank=True, help_text="The report's narrative for this standard.")
+    discretion_note = models.TextField(
+        blank=True, help_text="Where the report says inspectors departed from the rule, their words."
+    )
+
+    class Meta:
+        ordering = ["inspection", "standard__position"]
+        constraints = [
+            models.UniqueConstraint(name="rating_one_per_standard_per_inspection", fields=["inspection", "standard"]),
+            models.CheckConstraint(
+                name="rating_on_scale", condition=Q(rating__isnull=True) | Q(rating__gte=0, rating__lte=3)
+            ),
+            models.CheckConstraint(
+                name="rating_or_judgement_given", condition=Q(rating__isnull=False) | ~Q(judgement="")
+            ),
+        ]
+        indexes = [models.Index(name="rating_standard_rating", fields=["standard", "rating"])]
+
+    def __str__(self):
+        return f"{self.standard}: {self.get_rating_display() or self.judgement[:60]}"
+
+    def clean(self):
+        errors = {}
+        if not (self.inspection_id and self.standard_id):
+            return
+        inspection, standard = self.inspection, self.standard
+        if standard.framework_id != inspection.report.framework_id:
+            errors["standard"] = (
+                f"{standard} belongs to {standard.framework}, but this inspection is under {inspection.report.framework}."
+            )
+        elif not standard.applies_to_kind(inspection.provider.kind):
+            errors["standard"] = f"{standard} applies to {standard.get_applies_to_display()}s only."
+        if self.rating is not None and not inspection.report.framework.has_four_point_ratings:
+            errors["rating"] = f"{inspection.report.framework} gives judgements in words, not four-point ratings."
+        if self.rating is None and not self.judgement:
+            errors["rating"] = "Give a rating or the report's judgement."
+        if errors:
+            raise ValidationError(errors)
+
+
+class KeyQuestionScore(Sourced):
+    """The share of sampled cases judged sufficient on a key question."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="scores")
+    key_question = models.ForeignKey(KeyQuestion, on_delete=models.PROTECT, related_name="scores")
+    percent = models.DecimalField(max_digits=5, decimal_places=2, help_text="0-100.")
+    cases_sufficient = models.PositiveIntegerField(null=True, blank=True)
+    cases_total = models.PositiveIntegerField(null=True, blank=True, help_text="Cases the percentage is of, if known.")
+
+    class Meta:
+        ordering = ["inspection", "key_question__standard__position", "key_question__position"]
+        constraints = [
+            models.UniqueConstraint(name="score_one_per_key_question_per_inspection", fields=["inspection", "key_question"]),
+            models.CheckConstraint(name="score_percent_0_100", condition=PERCENT_RANGE),
+            models.CheckConstraint(
+                name="score_cases_within_total",
+                condition=Q(cases_sufficient__isnull=True)
+                | Q(cases_total__isnull=True)
+                | Q(cases_sufficient__lte=F("cases_total")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.key_question}: {self.percent}%"
+
+    def clean(self):
+        if self.percent is not None and not 0 <= self.percent <= 100:
+            raise ValidationError({"percent": f"A percentage must be between 0 and 100, not {self.percent}."})
+        if self.inspection_id and self.key_question_id:
+            if self.key_question.standard.framework_id != self.inspection.report.framework_id:
+                raise ValidationError({"key_question": "This key question belongs to another framework."})
+
+
+class Metric(models.Model):
+    """The catalogue of contextual facts (individuals supervised, proven reoffending, ...)."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    unit = models.CharField(max_length=40, blank=True, help_text="'%' for percentages, 'people', 'cases', ...")
+    description = models.TextField(blank=True)
+    higher_is_better = models.BooleanField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Fact(Sourced):
+    """A contextual figure as a source states it, with its national figure and target if given.
+
+    It belongs to an inspection where it was published with one; otherwise to a provider or to
+    a wider subject ('England & Wales', 'All CRCs').
+    """
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="facts", null=True, blank=True)
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="facts", null=True, blank=True)
+    subject = models.CharField(max_length=200, blank=True, help_text="For facts about no single provider.")
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="facts")
+    standard = models.ForeignKey(
+        Standard, on_delete=models.PROTECT, null=True, blank=True, related_name="facts",
+        help_text="For case-sample figures quoted in the press: the standard they speak to.",
+    )
+    label = models.CharField(max_length=400, help_text="What the figure is, in the source's words.")
+    value_text = models.CharField(max_length=200, help_text="The figure verbatim, e.g. 'more than 6,500'.")
+    qualifier = models.CharField(max_length=10, choices=Qualifier.choices, blank=True)
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(max_length=60, blank=True)
+    period = models.CharField(max_length=200, blank=True, help_text="The period or date the figure describes.")
+    national_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    national_text = models.CharField(max_length=200, blank=True)
+    target_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    target_text = models.CharField(max_length=200, blank=True)
+    comparator_label = models.CharField(max_length=200, blank=True, help_text="Any other comparison the source makes.")
+    comparator_text = models.CharField(max_length=300, blank=True)
+    is_inverse = models.BooleanField(
+        default=False, help_text="The figure counts cases that were NOT sufficient (press wording)."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="fact_has_subject",
+                condition=Q(inspection__isnull=False) | Q(provider__isnull=False) | ~Q(subject=""),
+            ),
+            models.CheckConstraint(
+                name="fact_number_has_qualifier", condition=Q(value__isnull=True) | ~Q(qualifier="")
+            ),
+            models.CheckConstraint(
+                name="fact_percentages_0_100",
+                condition=~Q(unit="%")
+                | (
+                    (Q(value__isnull=True) | Q(value__gte=0, value__lte=100))
+                    & (Q(national_value__isnull=True) | Q(national_value__gte=0, national_value__lte=100))
+                    & (Q(target_value__isnull=True) | Q(target_value__gte=0, target_value__lte=100))
+                ),
+            ),
+        ]
+        indexes = [models.Index(name="fact_metric", fields=["metric", "inspection"])]
+
+    def __str__(self):
+        return f"{self.label}: {self.value_text}"
+
+    @property
+    def value_display(self):
+        return describe(self.qualifier, self.value, self.unit) or self.value_text
+
+    def clean(self):
+        errors = {}
+        if not (self.inspection_id or self.provider_id or self.subject):
+            errors["subject"] = "Attach the fact to an inspection or a provider, or name its subject."
+        if self.value is not None and not self.qualifier:
+            errors["qualifier"] = "Say how the source states the number (exactly, about, more than, ...)."
+        if self.unit == "%":
+            for field in ("value", "national_value", "target_value"):
+                number = getattr(self, field)
+                if number is not None and not 0 <= number <= 100:
+                    errors[field] = f"A percentage must be between 0 and 100, not {number}."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Finding(Sourced):
+    """A strength, area for improvement, key finding, enabler or barrier, in the report's words."""
+
+    class Kind(models.TextChoices):
+        KEY_FINDING = "key_finding", "Key finding"
+        STRENGTH = "strength", "Strength"
+        AREA_FOR_IMPROVEMENT = "improvement", "Area for improvement"
+        ENABLER = "enabler", "Enabler"
+        BARRIER = "barrier", "Barrier"
+        JOINT_JUDGEMENT = "joint", "Working together (CRC and NPS)"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="findings")
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="findings", null=True, blank=True,
+        help_text="Blank when the finding is about the providers of the report together.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, null=True, blank=True, related_name="findings")
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, null=True, blank=True, related_name="findings")
+    text = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["report", "position"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:80]}"
+
+    def clean(self):
+        if self.inspection_id and self.report_id and self.inspection.report_id != self.report_id:
+            raise ValidationError({"inspection": "The inspection belongs to another report."})
+        if self.standard_id and self.domain_id and self.standard.domain_id != self.domain_id:
+            raise ValidationError({"standard": "The standard is not in the chosen domain."})
+
+
+class Recommendation(Sourced):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="recommendations")
+    number = models.PositiveSmallIntegerField()
+    addressee = models.CharField(max_length=300, help_text="Whom the report addresses, in its words.")
+    text = models.TextField()
+    standards = models.ManyToManyField(
+        Standard, blank=True, related_name="recommendations",
+        help_text="Standards the recommendation concerns, as assigned by editors (the report does not say).",
+    )
+
+    class Meta:
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(name="recommendation_number_unique_in_report", fields=["report", "number"]),
+            models.CheckConstraint(name="recommendation_number_positive", condition=Q(number__gte=1)),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text[:80]}"
+
+
+class ReportTable(Sourced):
+    """A table printed in a report (caseloads by cluster, referrals, ...), kept as the report gives it."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="tables")
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, null=True, blank=True, related_name="tables")
+    number = models.CharField(max_length=20, help_text="The report's table number, e.g. '2'.")
+    title = models.CharField(max_length=400)
+    columns = ArrayField(models.CharField(max_length=300))
+    rows = models.JSONField(help_text="A list of rows, each a list of cell texts as printed.")
+    note = models.TextField(blank=True, help_text="Information source and date as the report states them.")
+
+    class Meta:
+        ordering = ["report", "id"]
+        constraints = [
+            models.UniqueConstraint(name="table_number_unique_in_report", fields=["report", "number"]),
+        ]
+
+    def __str__(self):
+        return f"Table {self.number}: {self.title}"
