@@ -1,0 +1,113 @@
+"""Inspections as plain data (the JSON shape of `manage.py export_inspections`, docs/data-model.md)."""
+
+from inspections.models import DatePrecision, Inspection
+from inspections.rules import Rating
+
+PARTIAL_DATE_FORMATS = {DatePrecision.DAY: "%Y-%m-%d", DatePrecision.MONTH: "%Y-%m", DatePrecision.YEAR: "%Y"}
+
+
+def partial_date(value, precision):
+    return value.strftime(PARTIAL_DATE_FORMATS[precision]) if value else None
+
+
+def rating_label(value):
+    return Rating(value).label if value is not None else None
+
+
+def source_of(row):
+    source = row.source
+    return {"document": source.title, "kind": source.kind, "url": source.url or None, "location": row.location or None}
+
+
+def serialise_inspection(inspection):
+    report = inspection.report
+    ratings = {}
+    for rating in inspection.ratings.all():
+        ratings[rating.standard.code] = {
+            "standard": rating.standard.name,
+            "rating": rating_label(rating.rating),
+            "judgement": rating.judgement or None,
+            "discretion_note": rating.discretion_note or None,
+            "source": source_of(rating),
+        }
+    assessment = inspection.rule_assessment()
+    return {
+        "id": inspection.pk,
+        "provider": inspection.provider.name,
+        "provider_slug": inspection.provider.slug,
+        "kind": inspection.provider.kind,
+        "owner": inspection.owner.name if inspection.owner else None,
+        "owner_as_stated": inspection.owner_text or None,
+        "framework": report.framework.slug,
+        "report": report.title,
+        "fieldwork_start": partial_date(report.fieldwork_start, report.fieldwork_start_precision),
+        "fieldwork_as_stated": report.fieldwork_text or None,
+        "published": partial_date(report.published, report.published_precision),
+        "lead_inspector": report.lead_inspector or None,
+        "overall_rating": rating_label(inspection.overall_rating),
+        "overall_rating_source": source_of(inspection),
+        "case_sample_size": inspection.case_sample_size,
+        "ratings": ratings,
+        "case_sample_scores": [
+            {
+                "key_question": score.key_question.code,
+                "question": score.key_question.text,
+                "standard": score.key_question.standard.code,
+                "percent": float(score.percent),
+                "cases_sufficient": score.cases_sufficient,
+                "cases_total": score.cases_total,
+                "source": source_of(score),
+            }
+            for score in inspection.scores.all()
+        ],
+        "facts": [
+            {
+                "metric": fact.metric.slug,
+                "label": fact.label,
+                "value_as_stated": fact.value_text,
+                "qualifier": fact.qualifier or None,
+                "value": float(fact.value) if fact.value is not None else None,
+                "unit": fact.unit or None,
+                "period": fact.period or None,
+                "england_and_wales": float(fact.national_value) if fact.national_value is not None else None,
+                "target": float(fact.target_value) if fact.target_value is not None else None,
+                "standard": fact.standard.code if fact.standard else None,
+                "is_inverse_of_key_question": fact.is_inverse,
+                "source": source_of(fact),
+            }
+            for fact in inspection.facts.all()
+        ],
+        "recommendations": [
+            {"number": rec.number, "addressee": rec.addressee, "text": rec.text, "source": source_of(rec)}
+            for rec in report.recommendations.all()
+        ],
+        "findings": [
+            {
+                "kind": finding.kind,
+                "domain": finding.domain.code if finding.domain else None,
+                "standard": finding.standard.code if finding.standard else None,
+                "text": finding.text,
+                "source": source_of(finding),
+            }
+            for finding in inspection.findings.all()
+        ],
+        "our_computation": {
+            "note": "Derived by this project from the published ratings with the rating rules in docs/methodology.md; "
+            "not the inspectorate's judgement.",
+            "total_score": assessment.score.total if assessment.rule_set else None,
+            "standards_counted": assessment.score.counted if assessment.rule_set else None,
+            "rule_overall_rating": assessment.overall.rating.label if assessment.overall else None,
+            "rule_overall_reason": assessment.overall.reason if assessment.overall else None,
+            "disagreements": [str(disagreement) for disagreement in assessment.disagreements],
+        },
+    }
+
+
+def export_inspections(queryset=None):
+    queryset = queryset if queryset is not None else Inspection.objects.all()
+    inspections = (
+        queryset.with_details()
+        .prefetch_related("report__framework__standards__key_questions")
+        .order_by("report__published", "provider__name", "pk")
+    )
+    return [serialise_inspection(inspection) for inspection in inspections]

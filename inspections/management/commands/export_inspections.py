@@ -1,0 +1,23 @@
+import json
+import sys
+
+from django.core.management.base import BaseCommand
+
+from inspections.exports import export_inspections
+from inspections.models import Inspection
+
+
+class Command(BaseCommand):
+    help = "Print every inspection as JSON on standard output (logs go to standard error)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--provider", help="Only inspections of the provider with this slug.")
+
+    def handle(self, *args, provider=None, **options):
+        queryset = Inspection.objects.all()
+        if provider:
+            queryset = queryset.filter(provider__slug=provider)
+        data = export_inspections(queryset)
+        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        self.stderr.write(f"Exported {len(data)} inspections.")
