@@ -79,7 +79,7 @@ def serialise_inspection(inspection):
         ],
         "recommendations": [
             {"number": rec.number, "addressee": rec.addressee, "text": rec.text, "source": source_of(rec)}
-            for rec in report.recommendations.all()
+            for rec in [*inspection.recommendations.all(), *report.joint_recommendations]
         ],
         "findings": [
             {

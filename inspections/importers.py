@@ -334,11 +334,20 @@ class Loader:
             Finding, report.findings.filter(inspection=None), desired, FINDING_FIELDS, "findings"
         )
         desired = []
+        only_inspection = next(iter(inspections.values())) if len(inspections) == 1 else None
         for number, entry in enumerate(data.get("recommendations", [])):
             where = f"recommendations[{number}]"
+            # A report on one provider addresses its recommendations to that inspection; a joint
+            # Quality & Impact report names the inspection, or none for the CRC and NPS together.
+            inspection = only_inspection
+            if "inspection" in entry:
+                inspection = inspections.get(entry["inspection"]) if entry["inspection"] else None
+                if entry["inspection"] and inspection is None:
+                    self.fail(f"{where}.inspection", f"no inspection of {entry['inspection']!r} in this report")
             desired.append(
                 Recommendation(
                     report=report,
+                    inspection=inspection,
                     number=self.field(entry, "number", where),
                     addressee=self.field(entry, "addressee", where),
                     text=self.field(entry, "text", where),
@@ -349,7 +358,7 @@ class Loader:
             Recommendation,
             report.recommendations.all(),
             desired,
-            ["number", "addressee", "text", "source_id", "location", "quote"],
+            ["inspection_id", "number", "addressee", "text", "source_id", "location", "quote"],
             "recommendations",
         )
         desired = []

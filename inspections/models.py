@@ -8,6 +8,7 @@ Invariants live in database constraints; `clean()` repeats the few the admin mus
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Func, Prefetch, Q, Value
 from django.urls import reverse
@@ -208,12 +209,14 @@ class Ownership(models.Model):
             # extension, which embedded PostgreSQL builds do not ship.
             ExclusionConstraint(
                 name="ownership_periods_do_not_overlap",
+                violation_error_message='This provider already has an owner for part of this period.',
                 expressions=[
                     (Func(F("provider"), F("provider"), Value("[]"), function="int8range"), RangeOperators.OVERLAPS),
                     ("period", RangeOperators.OVERLAPS),
                 ],
             ),
-            models.CheckConstraint(name="ownership_period_has_start", condition=Q(period__startswith__isnull=False)),
+            models.CheckConstraint(name="ownership_period_has_start",
+                violation_error_message='An ownership period needs a start date.', condition=Q(period__startswith__isnull=False)),
         ]
 
     def __str__(self):
@@ -256,6 +259,7 @@ class Framework(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="framework_ends_after_start",
+                violation_error_message='A framework cannot end before it starts.',
                 condition=Q(ended__isnull=True) | Q(started__isnull=True) | Q(ended__gte=F("started")),
             )
         ]
@@ -285,7 +289,8 @@ class Domain(models.Model):
 
     class Meta:
         ordering = ["framework", "position"]
-        constraints = [models.UniqueConstraint(name="domain_code_unique_in_framework", fields=["framework", "code"])]
+        constraints = [models.UniqueConstraint(name="domain_code_unique_in_framework",
+                violation_error_message='This framework already has a domain with this code.', fields=["framework", "code"])]
 
     def __str__(self):
         return f"{self.code}. {self.name}"
@@ -317,7 +322,8 @@ class Standard(models.Model):
     class Meta:
         ordering = ["framework", "position"]
         constraints = [
-            models.UniqueConstraint(name="standard_code_unique_in_framework", fields=["framework", "code"]),
+            models.UniqueConstraint(name="standard_code_unique_in_framework",
+                violation_error_message='This framework already has a standard with this code.', fields=["framework", "code"]),
         ]
 
     def __str__(self):
@@ -347,7 +353,8 @@ class KeyQuestion(models.Model):
     class Meta:
         ordering = ["standard", "position"]
         constraints = [
-            models.UniqueConstraint(name="key_question_code_unique_in_standard", fields=["standard", "code"]),
+            models.UniqueConstraint(name="key_question_code_unique_in_standard",
+                violation_error_message='This standard already has a key question with this code.', fields=["standard", "code"]),
         ]
 
     def __str__(self):
@@ -384,6 +391,7 @@ class Report(models.Model):
             *partial_date_constraints("fieldwork_start", "report"),
             models.CheckConstraint(
                 name="report_published_after_fieldwork",
+                violation_error_message='Publication cannot be before fieldwork started.',
                 condition=Q(published__isnull=True)
                 | Q(fieldwork_start__isnull=True)
                 | Q(published__gte=F("fieldwork_start")),
@@ -432,9 +440,11 @@ class InspectionQuerySet(models.QuerySet):
             ),
             Prefetch("facts", queryset=Fact.objects.select_related("metric", "standard", "source")),
             Prefetch("findings", queryset=Finding.objects.select_related("domain", "standard", "source")),
+            Prefetch("recommendations", queryset=Recommendation.objects.select_related("source")),
             Prefetch(
                 "report__recommendations",
-                queryset=Recommendation.objects.select_related("source").prefetch_related("standards"),
+                queryset=Recommendation.objects.filter(inspection=None).select_related("source"),
+                to_attr="joint_recommendations",
             ),
         )
 
@@ -486,9 +496,11 @@ class Inspection(Sourced):
     class Meta:
         ordering = ["report__published", "provider__name"]
         constraints = [
-            models.UniqueConstraint(name="inspection_one_per_provider_per_report", fields=["report", "provider"]),
+            models.UniqueConstraint(name="inspection_one_per_provider_per_report",
+                violation_error_message='This report already has an inspection of this provider.', fields=["report", "provider"]),
             models.CheckConstraint(
                 name="inspection_overall_rating_on_scale",
+                violation_error_message='The overall rating must be on the four-point scale.',
                 condition=Q(overall_rating__isnull=True) | Q(overall_rating__gte=0, overall_rating__lte=3),
             ),
         ]
@@ -522,11 +534,14 @@ class Inspection(Sourced):
         ]
 
     def rule_assessment(self):
-        """What the rules give for this inspection, computed from its prefetched rows.
+        """What the rules give for this inspection (our computation, not the inspectorate's).
 
-        Returns an InspectionAssessment (see below); it is our computation, not the inspectorate's.
+        Computed once per loaded object, from prefetched rows where the queryset prefetched them
+        (InspectionQuerySet.with_details); reload the object to see later changes.
         """
-        return InspectionAssessment(self)
+        if not hasattr(self, "_rule_assessment"):
+            self._rule_assessment = InspectionAssessment(self)
+        return self._rule_assessment
 
 
 class InspectionAssessment:
@@ -585,12 +600,15 @@ class StandardRating(Sourced):
     class Meta:
         ordering = ["inspection", "standard__position"]
         constraints = [
-            models.UniqueConstraint(name="rating_one_per_standard_per_inspection", fields=["inspection", "standard"]),
+            models.UniqueConstraint(name="rating_one_per_standard_per_inspection",
+                violation_error_message='This inspection already has a rating for this standard.', fields=["inspection", "standard"]),
             models.CheckConstraint(
-                name="rating_on_scale", condition=Q(rating__isnull=True) | Q(rating__gte=0, rating__lte=3)
+                name="rating_on_scale",
+                violation_error_message='A rating must be on the four-point scale.', condition=Q(rating__isnull=True) | Q(rating__gte=0, rating__lte=3)
             ),
             models.CheckConstraint(
-                name="rating_or_judgement_given", condition=Q(rating__isnull=False) | ~Q(judgement="")
+                name="rating_or_judgement_given",
+                violation_error_message="Give a rating or the report's judgement.", condition=Q(rating__isnull=False) | ~Q(judgement="")
             ),
         ]
         indexes = [models.Index(name="rating_standard_rating", fields=["standard", "rating"])]
@@ -622,17 +640,25 @@ class KeyQuestionScore(Sourced):
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="scores")
     key_question = models.ForeignKey(KeyQuestion, on_delete=models.PROTECT, related_name="scores")
-    percent = models.DecimalField(max_digits=5, decimal_places=2, help_text="0-100.")
+    percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Share of sampled cases judged sufficient, 0-100.",
+    )
     cases_sufficient = models.PositiveIntegerField(null=True, blank=True)
     cases_total = models.PositiveIntegerField(null=True, blank=True, help_text="Cases the percentage is of, if known.")
 
     class Meta:
         ordering = ["inspection", "key_question__standard__position", "key_question__position"]
         constraints = [
-            models.UniqueConstraint(name="score_one_per_key_question_per_inspection", fields=["inspection", "key_question"]),
-            models.CheckConstraint(name="score_percent_0_100", condition=PERCENT_RANGE),
+            models.UniqueConstraint(name="score_one_per_key_question_per_inspection",
+                violation_error_message='This inspection already has a score for this key question.', fields=["inspection", "key_question"]),
+            models.CheckConstraint(name="score_percent_0_100",
+                violation_error_message='A percentage must be between 0 and 100.', condition=PERCENT_RANGE),
             models.CheckConstraint(
                 name="score_cases_within_total",
+                violation_error_message='Cases judged sufficient cannot exceed the cases inspected.',
                 condition=Q(cases_sufficient__isnull=True)
                 | Q(cases_total__isnull=True)
                 | Q(cases_sufficient__lte=F("cases_total")),
@@ -704,13 +730,16 @@ class Fact(Sourced):
         constraints = [
             models.CheckConstraint(
                 name="fact_has_subject",
+                violation_error_message='Attach the fact to an inspection or a provider, or name its subject.',
                 condition=Q(inspection__isnull=False) | Q(provider__isnull=False) | ~Q(subject=""),
             ),
             models.CheckConstraint(
-                name="fact_number_has_qualifier", condition=Q(value__isnull=True) | ~Q(qualifier="")
+                name="fact_number_has_qualifier",
+                violation_error_message='Say how the source states the number (exactly, about, more than, ...).', condition=Q(value__isnull=True) | ~Q(qualifier="")
             ),
             models.CheckConstraint(
                 name="fact_percentages_0_100",
+                violation_error_message='A percentage must be between 0 and 100.',
                 condition=~Q(unit="%")
                 | (
                     (Q(value__isnull=True) | Q(value__gte=0, value__lte=100))
@@ -780,6 +809,10 @@ class Finding(Sourced):
 
 class Recommendation(Sourced):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="recommendations")
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, null=True, blank=True, related_name="recommendations",
+        help_text="The inspection whose provider (or owner) it addresses; blank when it addresses the CRC and NPS together.",
+    )
     number = models.PositiveSmallIntegerField()
     addressee = models.CharField(max_length=300, help_text="Whom the report addresses, in its words.")
     text = models.TextField()
@@ -791,12 +824,18 @@ class Recommendation(Sourced):
     class Meta:
         ordering = ["report", "number"]
         constraints = [
-            models.UniqueConstraint(name="recommendation_number_unique_in_report", fields=["report", "number"]),
-            models.CheckConstraint(name="recommendation_number_positive", condition=Q(number__gte=1)),
+            models.UniqueConstraint(name="recommendation_number_unique_in_report",
+                violation_error_message='This report already has a recommendation with this number.', fields=["report", "number"]),
+            models.CheckConstraint(name="recommendation_number_positive",
+                violation_error_message='Recommendations are numbered from 1.', condition=Q(number__gte=1)),
         ]
 
     def __str__(self):
         return f"{self.number}. {self.text[:80]}"
+
+    def clean(self):
+        if self.inspection_id and self.report_id and self.inspection.report_id != self.report_id:
+            raise ValidationError({"inspection": "The inspection belongs to another report."})
 
 
 class ReportTable(Sourced):
@@ -813,7 +852,8 @@ class ReportTable(Sourced):
     class Meta:
         ordering = ["report", "id"]
         constraints = [
-            models.UniqueConstraint(name="table_number_unique_in_report", fields=["report", "number"]),
+            models.UniqueConstraint(name="table_number_unique_in_report",
+                violation_error_message='This report already has a table with this number.', fields=["report", "number"]),
         ]
 
     def __str__(self):

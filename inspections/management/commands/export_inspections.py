@@ -1,6 +1,4 @@
 import json
-import sys
-
 from django.core.management.base import BaseCommand
 
 from inspections.exports import export_inspections
@@ -18,6 +16,5 @@ class Command(BaseCommand):
         if provider:
             queryset = queryset.filter(provider__slug=provider)
         data = export_inspections(queryset)
-        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
         self.stderr.write(f"Exported {len(data)} inspections.")

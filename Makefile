@@ -1,0 +1,41 @@
+# Two set-up commands: `make run` (the dashboard with the bundled data) and `make test`.
+# Without DATABASE_URL both use an embedded PostgreSQL under var/ (see dashboard/embedded_db.py).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+PYTEST_WORKERS ?= 2
+
+.PHONY: install run test lint format check-migrations data
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+data: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_bundled_data
+
+run: data
+	@echo "Serving on http://127.0.0.1:8000 (editors: http://127.0.0.1:8000/admin/, see README)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check-migrations: install
+	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -1,0 +1,354 @@
+"""Django admin for editors: an inspection is edited on one page, with the rule's view beside it.
+
+Validation messages come from model clean() and the named constraints' violation messages.
+Every change is recorded by the admin's LogEntry (the History button; Recent changes below).
+"""
+
+from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.db.models.functions import ExtractYear
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from inspections.models import (
+    Domain,
+    Fact,
+    Finding,
+    Framework,
+    Inspection,
+    KeyQuestion,
+    KeyQuestionScore,
+    Metric,
+    OwnerGroup,
+    Ownership,
+    Provider,
+    Recommendation,
+    Report,
+    ReportTable,
+    SourceDocument,
+    Standard,
+    StandardRating,
+)
+
+admin.site.site_header = "CRC performance dashboard: editors"
+admin.site.site_title = "Editors"
+admin.site.index_title = "Inspection data"
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "year published"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = (
+            Report.objects.exclude(published=None)
+            .annotate(year=ExtractYear("published"))
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by("year")
+        )
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(report__published__year=int(self.value()))
+        return queryset
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "publisher", "published"]
+    list_filter = ["kind"]
+    search_fields = ["title", "url", "publisher", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+class OwnershipInline(admin.TabularInline):
+    model = Ownership
+    extra = 0
+    autocomplete_fields = ["owner", "source"]
+
+
+@admin.register(OwnerGroup)
+class OwnerGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_public_sector"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "short_name", "area"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "aliases"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [OwnershipInline]
+
+
+class ReadOnlyCatalogueAdmin(admin.ModelAdmin):
+    """The framework catalogue is data, changed by migrations of the bundled files, not by editors."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Framework)
+class FrameworkAdmin(ReadOnlyCatalogueAdmin):
+    list_display = ["name", "started", "ended", "has_four_point_ratings", "standards_per_provider"]
+    search_fields = ["name"]
+
+
+@admin.register(Domain)
+class DomainAdmin(ReadOnlyCatalogueAdmin):
+    list_display = ["__str__", "framework"]
+    list_filter = ["framework"]
+    search_fields = ["name", "code"]
+
+
+class KeyQuestionInline(admin.TabularInline):
+    model = KeyQuestion
+    extra = 0
+
+
+@admin.register(Standard)
+class StandardAdmin(ReadOnlyCatalogueAdmin):
+    list_display = ["code", "name", "framework", "applies_to", "rated_from_case_sample"]
+    list_filter = ["framework", "applies_to"]
+    search_fields = ["code", "name"]
+    inlines = [KeyQuestionInline]
+
+
+@admin.register(KeyQuestion)
+class KeyQuestionAdmin(ReadOnlyCatalogueAdmin):
+    list_display = ["code", "text", "standard"]
+    list_filter = ["standard__framework"]
+    search_fields = ["code", "text"]
+
+
+@admin.register(Metric)
+class MetricAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "higher_is_better"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class InspectionChildInline(admin.StackedInline):
+    extra = 0
+    autocomplete_fields = ["source"]
+
+
+class StandardRatingInline(InspectionChildInline):
+    model = StandardRating
+    fields = [
+        ("standard", "rating", "rule_rating"),
+        "judgement",
+        ("source", "location"),
+        "quote",
+        "narrative",
+        "discretion_note",
+    ]
+    readonly_fields = ["rule_rating"]
+    autocomplete_fields = ["source", "standard"]
+
+    @admin.display(description="Rule-derived rating (our computation)")
+    def rule_rating(self, obj):
+        if not obj.pk:
+            return "-"
+        assessment = obj.inspection.rule_assessment()
+        for standard, _published, derivation, disagreement in assessment.standards:
+            if standard.pk == obj.standard_id:
+                if derivation is None:
+                    return "Not derivable: key-question scores missing or not a case-sample standard."
+                text = derivation.reason
+                return format_html("<strong>Differs from the published rating.</strong> {}", text) if disagreement else text
+        return "-"
+
+
+class KeyQuestionScoreInline(admin.TabularInline):
+    model = KeyQuestionScore
+    extra = 0
+    fields = ["key_question", "percent", "cases_sufficient", "cases_total", "source", "location"]
+    autocomplete_fields = ["key_question", "source"]
+
+
+class FactInline(InspectionChildInline):
+    model = Fact
+    fk_name = "inspection"
+    fields = [
+        ("metric", "standard", "position"),
+        "label",
+        ("value_text", "qualifier", "value", "unit"),
+        "period",
+        ("national_text", "national_value", "target_text", "target_value"),
+        ("comparator_label", "comparator_text", "is_inverse"),
+        ("source", "location"),
+        "quote",
+    ]
+    autocomplete_fields = ["source", "metric", "standard"]
+
+
+class FindingInline(InspectionChildInline):
+    model = Finding
+    fk_name = "inspection"
+    fields = [("kind", "domain", "standard", "position"), "text", ("source", "location"), "quote"]
+    autocomplete_fields = ["source", "domain", "standard"]
+
+
+class RecommendationInline(InspectionChildInline):
+    model = Recommendation
+    fk_name = "inspection"
+    fields = [("number", "addressee"), "text", ("source", "location"), "standards"]
+    filter_horizontal = ["standards"]
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ["provider", "kind", "owner", "framework", "published", "overall_rating", "ratings_recorded"]
+    list_filter = [
+        ("report__framework", admin.RelatedOnlyFieldListFilter),
+        "provider__kind",
+        ("owner", admin.RelatedOnlyFieldListFilter),
+        YearFilter,
+        "overall_rating",
+    ]
+    search_fields = ["provider__name", "provider__short_name", "report__title", "owner__name"]
+    autocomplete_fields = ["report", "provider", "owner", "source"]
+    list_select_related = ["provider", "owner", "report__framework"]
+    readonly_fields = ["rule_check"]
+    fieldsets = [
+        (None, {"fields": ["report", "provider", ("owner", "owner_text"), "case_sample_size"]}),
+        ("Overall rating", {"fields": [("overall_rating", "rule_check"), ("source", "location"), "quote"]}),
+        ("Text", {"fields": ["summary", "notes"], "classes": ["collapse"]}),
+    ]
+    inlines = [StandardRatingInline, KeyQuestionScoreInline, FactInline, FindingInline, RecommendationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_completeness()
+
+    @admin.display(description="kind", ordering="provider__kind")
+    def kind(self, obj):
+        return obj.provider.kind
+
+    @admin.display(description="framework", ordering="report__framework")
+    def framework(self, obj):
+        return obj.report.framework.short_name
+
+    @admin.display(description="published", ordering="report__published")
+    def published(self, obj):
+        return obj.report.published_text
+
+    @admin.display(description="standard ratings")
+    def ratings_recorded(self, obj):
+        return obj.ratings_recorded
+
+    @admin.display(description="Rule-derived overall rating (our computation, not the inspectorate's)")
+    def rule_check(self, obj):
+        if not obj.pk:
+            return "-"
+        assessment = obj.rule_assessment()
+        if assessment.rule_set is None:
+            return "This framework gives no four-point ratings."
+        lines = [assessment.overall.reason if assessment.overall else (
+            f"Not derivable: {assessment.score.counted} of {obj.report.framework.standards_per_provider} "
+            "standard ratings recorded."
+        )]
+        lines += [f"Disagreement: {disagreement}" for disagreement in assessment.disagreements]
+        return format_html_join("", "<p>{}</p>", ((line,) for line in lines))
+
+    def save_formset(self, request, form, formset, change):
+        # Findings and recommendations also record their report, which the inspection implies.
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if hasattr(instance, "report_id") and not instance.report_id:
+                instance.report = form.instance.report
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+class ReportInspectionInline(admin.TabularInline):
+    model = Inspection
+    fields = ["provider", "overall_rating", "source", "location", "edit_link"]
+    readonly_fields = ["edit_link"]
+    autocomplete_fields = ["provider", "source"]
+    extra = 0
+    show_change_link = True
+
+    @admin.display(description="")
+    def edit_link(self, obj):
+        if not obj.pk:
+            return ""
+        url = reverse("admin:inspections_inspection_change", args=[obj.pk])
+        return format_html('<a href="{}">Edit ratings, scores, facts</a>', url)
+
+
+class JointFindingInline(admin.StackedInline):
+    model = Finding
+    verbose_name_plural = "Findings about the providers together"
+    fields = [("kind", "domain", "standard", "position"), "text", ("source", "location")]
+    autocomplete_fields = ["source", "domain", "standard"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(inspection=None)
+
+
+class ReportTableInline(admin.StackedInline):
+    model = ReportTable
+    fields = [("number", "title", "inspection"), "columns", "rows", "note", ("source", "location")]
+    autocomplete_fields = ["source", "inspection"]
+    extra = 0
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["title", "framework", "published_text", "lead_inspector"]
+    list_filter = ["framework"]
+    search_fields = ["title", "slug", "lead_inspector"]
+    autocomplete_fields = ["document"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = [
+        "title",
+        "slug",
+        "framework",
+        ("published", "published_precision"),
+        ("fieldwork_start", "fieldwork_start_precision", "fieldwork_text"),
+        ("lead_inspector", "chief_inspector"),
+        "document",
+        "notes",
+    ]
+    inlines = [ReportInspectionInline, JointFindingInline, ReportTableInline]
+
+
+@admin.register(Fact)
+class FactAdmin(admin.ModelAdmin):
+    list_display = ["label", "value_text", "unit", "provider", "subject", "inspection"]
+    list_filter = ["metric"]
+    search_fields = ["label", "subject", "provider__name"]
+    autocomplete_fields = ["inspection", "provider", "metric", "standard", "source"]
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(admin.ModelAdmin):
+    """Recent changes: who changed what, and when. Read-only."""
+
+    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change_message"]
+    list_filter = ["action_flag", "content_type"]
+    search_fields = ["object_repr", "change_message", "user__username"]
+    date_hierarchy = "action_time"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
