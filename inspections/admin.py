@@ -166,7 +166,11 @@ class StandardRatingInline(InspectionChildInline):
                 if derivation is None:
                     return "Not derivable: key-question scores missing or not a case-sample standard."
                 text = derivation.reason
-                return format_html("<strong>Differs from the published rating.</strong> {}", text) if disagreement else text
+                return (
+                    format_html("<strong>Differs from the published rating.</strong> {}", text)
+                    if disagreement
+                    else text
+                )
         return "-"
 
 
@@ -254,10 +258,14 @@ class InspectionAdmin(admin.ModelAdmin):
         assessment = obj.rule_assessment()
         if assessment.rule_set is None:
             return "This framework gives no four-point ratings."
-        lines = [assessment.overall.reason if assessment.overall else (
-            f"Not derivable: {assessment.score.counted} of {obj.report.framework.standards_per_provider} "
-            "standard ratings recorded."
-        )]
+        lines = [
+            assessment.overall.reason
+            if assessment.overall
+            else (
+                f"Not derivable: {assessment.score.counted} of {obj.report.framework.standards_per_provider} "
+                "standard ratings recorded."
+            )
+        ]
         lines += [f"Disagreement: {disagreement}" for disagreement in assessment.disagreements]
         return format_html_join("", "<p>{}</p>", ((line,) for line in lines))
 

@@ -105,9 +105,7 @@ class Loader:
         try:
             obj.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as error:
-            details = "; ".join(
-                f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
-            )
+            details = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
             self.fail(where, details)
 
     def sync(self, model, lookup, values, where):
@@ -274,9 +272,7 @@ class Loader:
                     datetime.date.fromisoformat(start), datetime.date.fromisoformat(end) if end else None, "[)"
                 )
                 desired.append(Ownership(provider=provider, owner=owner, period=period))
-            self.sync_children(
-                Ownership, provider.ownerships.all(), desired, ["owner_id", "period"], f"{where}.owners"
-            )
+            self.sync_children(Ownership, provider.ownerships.all(), desired, ["owner_id", "period"], f"{where}.owners")
 
     def source(self, entry, where, default=None):
         slug = entry.get("source", default)
@@ -330,9 +326,7 @@ class Loader:
             )
             for number, entry in enumerate(data.get("findings", []))
         ]
-        self.sync_children(
-            Finding, report.findings.filter(inspection=None), desired, FINDING_FIELDS, "findings"
-        )
+        self.sync_children(Finding, report.findings.filter(inspection=None), desired, FINDING_FIELDS, "findings")
         desired = []
         only_inspection = next(iter(inspections.values())) if len(inspections) == 1 else None
         for number, entry in enumerate(data.get("recommendations", [])):
@@ -467,7 +461,9 @@ class Loader:
         )
 
         desired = [
-            Fact(inspection=inspection, position=number, **self.fact_values(framework, fact, f"{where}.facts[{number}]"))
+            Fact(
+                inspection=inspection, position=number, **self.fact_values(framework, fact, f"{where}.facts[{number}]")
+            )
             for number, fact in enumerate(entry.get("facts", []))
         ]
         self.sync_children(Fact, inspection.facts.all(), desired, FACT_FIELDS, f"{where}.facts")

@@ -7,7 +7,7 @@ Invariants live in database constraints; `clean()` repeats the few the admin mus
 
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Func, Prefetch, Q, Value
@@ -34,6 +34,14 @@ def format_partial_date(value, precision):
     if precision == DatePrecision.MONTH:
         return f"{value:%B %Y}"
     return f"{value.day} {value:%B %Y}"
+
+
+def related(obj, name):
+    """The related object, or None when unset; admin inlines validate against an unsaved parent."""
+    try:
+        return getattr(obj, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 def partial_date_constraints(field, prefix):
@@ -97,7 +105,9 @@ class Sourced(models.Model):
 
     source = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="+")
     location = models.CharField(
-        max_length=200, blank=True, help_text="Where in the source: section and/or page, e.g. 'Summary of ratings, p.7'."
+        max_length=200,
+        blank=True,
+        help_text="Where in the source: section and/or page, e.g. 'Summary of ratings, p.7'.",
     )
     quote = models.TextField(blank=True, help_text="The source's own words supporting the value.")
 
@@ -209,14 +219,17 @@ class Ownership(models.Model):
             # extension, which embedded PostgreSQL builds do not ship.
             ExclusionConstraint(
                 name="ownership_periods_do_not_overlap",
-                violation_error_message='This provider already has an owner for part of this period.',
+                violation_error_message="This provider already has an owner for part of this period.",
                 expressions=[
                     (Func(F("provider"), F("provider"), Value("[]"), function="int8range"), RangeOperators.OVERLAPS),
                     ("period", RangeOperators.OVERLAPS),
                 ],
             ),
-            models.CheckConstraint(name="ownership_period_has_start",
-                violation_error_message='An ownership period needs a start date.', condition=Q(period__startswith__isnull=False)),
+            models.CheckConstraint(
+                name="ownership_period_has_start",
+                violation_error_message="An ownership period needs a start date.",
+                condition=Q(period__startswith__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -248,7 +261,9 @@ class Framework(models.Model):
         default=0, help_text="How many standards each provider is rated on (10 in the 2018 framework)."
     )
     rating_points = models.JSONField(default=dict, blank=True, help_text='e.g. {"Outstanding": 3, "Good": 2, ...}')
-    overall_bands = models.JSONField(default=list, blank=True, help_text='Minimum total per rating: [[0, "Inadequate"], ...]')
+    overall_bands = models.JSONField(
+        default=list, blank=True, help_text='Minimum total per rating: [[0, "Inadequate"], ...]'
+    )
     key_question_bands = models.JSONField(
         default=list, blank=True, help_text='Minimum percentage per rating: [[0, "Inadequate"], [50, ...], ...]'
     )
@@ -259,7 +274,7 @@ class Framework(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="framework_ends_after_start",
-                violation_error_message='A framework cannot end before it starts.',
+                violation_error_message="A framework cannot end before it starts.",
                 condition=Q(ended__isnull=True) | Q(started__isnull=True) | Q(ended__gte=F("started")),
             )
         ]
@@ -289,8 +304,13 @@ class Domain(models.Model):
 
     class Meta:
         ordering = ["framework", "position"]
-        constraints = [models.UniqueConstraint(name="domain_code_unique_in_framework",
-                violation_error_message='This framework already has a domain with this code.', fields=["framework", "code"])]
+        constraints = [
+            models.UniqueConstraint(
+                name="domain_code_unique_in_framework",
+                violation_error_message="This framework already has a domain with this code.",
+                fields=["framework", "code"],
+            )
+        ]
 
     def __str__(self):
         return f"{self.code}. {self.name}"
@@ -322,8 +342,11 @@ class Standard(models.Model):
     class Meta:
         ordering = ["framework", "position"]
         constraints = [
-            models.UniqueConstraint(name="standard_code_unique_in_framework",
-                violation_error_message='This framework already has a standard with this code.', fields=["framework", "code"]),
+            models.UniqueConstraint(
+                name="standard_code_unique_in_framework",
+                violation_error_message="This framework already has a standard with this code.",
+                fields=["framework", "code"],
+            ),
         ]
 
     def __str__(self):
@@ -353,8 +376,11 @@ class KeyQuestion(models.Model):
     class Meta:
         ordering = ["standard", "position"]
         constraints = [
-            models.UniqueConstraint(name="key_question_code_unique_in_standard",
-                violation_error_message='This standard already has a key question with this code.', fields=["standard", "code"]),
+            models.UniqueConstraint(
+                name="key_question_code_unique_in_standard",
+                violation_error_message="This standard already has a key question with this code.",
+                fields=["standard", "code"],
+            ),
         ]
 
     def __str__(self):
@@ -391,7 +417,7 @@ class Report(models.Model):
             *partial_date_constraints("fieldwork_start", "report"),
             models.CheckConstraint(
                 name="report_published_after_fieldwork",
-                violation_error_message='Publication cannot be before fieldwork started.',
+                violation_error_message="Publication cannot be before fieldwork started.",
                 condition=Q(published__isnull=True)
                 | Q(fieldwork_start__isnull=True)
                 | Q(published__gte=F("fieldwork_start")),
@@ -435,9 +461,7 @@ class InspectionQuerySet(models.QuerySet):
     def with_details(self):
         return self.with_catalogue().prefetch_related(
             Prefetch("ratings", queryset=StandardRating.objects.select_related("standard__domain", "source")),
-            Prefetch(
-                "scores", queryset=KeyQuestionScore.objects.select_related("key_question__standard", "source")
-            ),
+            Prefetch("scores", queryset=KeyQuestionScore.objects.select_related("key_question__standard", "source")),
             Prefetch("facts", queryset=Fact.objects.select_related("metric", "standard", "source")),
             Prefetch("findings", queryset=Finding.objects.select_related("domain", "standard", "source")),
             Prefetch("recommendations", queryset=Recommendation.objects.select_related("source")),
@@ -496,11 +520,14 @@ class Inspection(Sourced):
     class Meta:
         ordering = ["report__published", "provider__name"]
         constraints = [
-            models.UniqueConstraint(name="inspection_one_per_provider_per_report",
-                violation_error_message='This report already has an inspection of this provider.', fields=["report", "provider"]),
+            models.UniqueConstraint(
+                name="inspection_one_per_provider_per_report",
+                violation_error_message="This report already has an inspection of this provider.",
+                fields=["report", "provider"],
+            ),
             models.CheckConstraint(
                 name="inspection_overall_rating_on_scale",
-                violation_error_message='The overall rating must be on the four-point scale.',
+                violation_error_message="The overall rating must be on the four-point scale.",
                 condition=Q(overall_rating__isnull=True) | Q(overall_rating__gte=0, overall_rating__lte=3),
             ),
         ]
@@ -521,8 +548,9 @@ class Inspection(Sourced):
 
     def clean(self):
         errors = {}
-        if self.overall_rating is not None and self.report_id and not self.report.framework.has_four_point_ratings:
-            errors["overall_rating"] = f"{self.report.framework} gives no four-point rating; leave it blank."
+        report = related(self, "report")
+        if self.overall_rating is not None and report and not report.framework.has_four_point_ratings:
+            errors["overall_rating"] = f"{report.framework} gives no four-point rating; leave it blank."
         if self.overall_rating is not None and not self.source_id:
             errors["source"] = "Say where the overall rating was published."
         if errors:
@@ -530,7 +558,9 @@ class Inspection(Sourced):
 
     def applicable_standards(self):
         return [
-            standard for standard in self.report.framework.standards.all() if standard.applies_to_kind(self.provider.kind)
+            standard
+            for standard in self.report.framework.standards.all()
+            if standard.applies_to_kind(self.provider.kind)
         ]
 
     def rule_assessment(self):
@@ -600,15 +630,20 @@ class StandardRating(Sourced):
     class Meta:
         ordering = ["inspection", "standard__position"]
         constraints = [
-            models.UniqueConstraint(name="rating_one_per_standard_per_inspection",
-                violation_error_message='This inspection already has a rating for this standard.', fields=["inspection", "standard"]),
+            models.UniqueConstraint(
+                name="rating_one_per_standard_per_inspection",
+                violation_error_message="This inspection already has a rating for this standard.",
+                fields=["inspection", "standard"],
+            ),
             models.CheckConstraint(
                 name="rating_on_scale",
-                violation_error_message='A rating must be on the four-point scale.', condition=Q(rating__isnull=True) | Q(rating__gte=0, rating__lte=3)
+                violation_error_message="A rating must be on the four-point scale.",
+                condition=Q(rating__isnull=True) | Q(rating__gte=0, rating__lte=3),
             ),
             models.CheckConstraint(
                 name="rating_or_judgement_given",
-                violation_error_message="Give a rating or the report's judgement.", condition=Q(rating__isnull=False) | ~Q(judgement="")
+                violation_error_message="Give a rating or the report's judgement.",
+                condition=Q(rating__isnull=False) | ~Q(judgement=""),
             ),
         ]
         indexes = [models.Index(name="rating_standard_rating", fields=["standard", "rating"])]
@@ -618,17 +653,18 @@ class StandardRating(Sourced):
 
     def clean(self):
         errors = {}
-        if not (self.inspection_id and self.standard_id):
+        inspection, standard = related(self, "inspection"), related(self, "standard")
+        report = related(inspection, "report") if inspection else None
+        if standard is None or report is None:
             return
-        inspection, standard = self.inspection, self.standard
-        if standard.framework_id != inspection.report.framework_id:
+        if standard.framework_id != report.framework_id:
             errors["standard"] = (
-                f"{standard} belongs to {standard.framework}, but this inspection is under {inspection.report.framework}."
+                f"{standard} belongs to {standard.framework}, but this inspection is under {report.framework}."
             )
         elif not standard.applies_to_kind(inspection.provider.kind):
             errors["standard"] = f"{standard} applies to {standard.get_applies_to_display()}s only."
-        if self.rating is not None and not inspection.report.framework.has_four_point_ratings:
-            errors["rating"] = f"{inspection.report.framework} gives judgements in words, not four-point ratings."
+        if self.rating is not None and not report.framework.has_four_point_ratings:
+            errors["rating"] = f"{report.framework} gives judgements in words, not four-point ratings."
         if self.rating is None and not self.judgement:
             errors["rating"] = "Give a rating or the report's judgement."
         if errors:
@@ -652,13 +688,19 @@ class KeyQuestionScore(Sourced):
     class Meta:
         ordering = ["inspection", "key_question__standard__position", "key_question__position"]
         constraints = [
-            models.UniqueConstraint(name="score_one_per_key_question_per_inspection",
-                violation_error_message='This inspection already has a score for this key question.', fields=["inspection", "key_question"]),
-            models.CheckConstraint(name="score_percent_0_100",
-                violation_error_message='A percentage must be between 0 and 100.', condition=PERCENT_RANGE),
+            models.UniqueConstraint(
+                name="score_one_per_key_question_per_inspection",
+                violation_error_message="This inspection already has a score for this key question.",
+                fields=["inspection", "key_question"],
+            ),
+            models.CheckConstraint(
+                name="score_percent_0_100",
+                violation_error_message="A percentage must be between 0 and 100.",
+                condition=PERCENT_RANGE,
+            ),
             models.CheckConstraint(
                 name="score_cases_within_total",
-                violation_error_message='Cases judged sufficient cannot exceed the cases inspected.',
+                violation_error_message="Cases judged sufficient cannot exceed the cases inspected.",
                 condition=Q(cases_sufficient__isnull=True)
                 | Q(cases_total__isnull=True)
                 | Q(cases_sufficient__lte=F("cases_total")),
@@ -671,9 +713,12 @@ class KeyQuestionScore(Sourced):
     def clean(self):
         if self.percent is not None and not 0 <= self.percent <= 100:
             raise ValidationError({"percent": f"A percentage must be between 0 and 100, not {self.percent}."})
-        if self.inspection_id and self.key_question_id:
-            if self.key_question.standard.framework_id != self.inspection.report.framework_id:
-                raise ValidationError({"key_question": "This key question belongs to another framework."})
+        inspection, question = related(self, "inspection"), related(self, "key_question")
+        report = related(inspection, "report") if inspection else None
+        if question and report and question.standard.framework_id != report.framework_id:
+            raise ValidationError(
+                {"key_question": f"{question} belongs to {question.standard.framework}, not to {report.framework}."}
+            )
 
 
 class Metric(models.Model):
@@ -705,7 +750,11 @@ class Fact(Sourced):
     subject = models.CharField(max_length=200, blank=True, help_text="For facts about no single provider.")
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="facts")
     standard = models.ForeignKey(
-        Standard, on_delete=models.PROTECT, null=True, blank=True, related_name="facts",
+        Standard,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="facts",
         help_text="For case-sample figures quoted in the press: the standard they speak to.",
     )
     label = models.CharField(max_length=400, help_text="What the figure is, in the source's words.")
@@ -730,16 +779,17 @@ class Fact(Sourced):
         constraints = [
             models.CheckConstraint(
                 name="fact_has_subject",
-                violation_error_message='Attach the fact to an inspection or a provider, or name its subject.',
+                violation_error_message="Attach the fact to an inspection or a provider, or name its subject.",
                 condition=Q(inspection__isnull=False) | Q(provider__isnull=False) | ~Q(subject=""),
             ),
             models.CheckConstraint(
                 name="fact_number_has_qualifier",
-                violation_error_message='Say how the source states the number (exactly, about, more than, ...).', condition=Q(value__isnull=True) | ~Q(qualifier="")
+                violation_error_message="Say how the source states the number (exactly, about, more than, ...).",
+                condition=Q(value__isnull=True) | ~Q(qualifier=""),
             ),
             models.CheckConstraint(
                 name="fact_percentages_0_100",
-                violation_error_message='A percentage must be between 0 and 100.',
+                violation_error_message="A percentage must be between 0 and 100.",
                 condition=~Q(unit="%")
                 | (
                     (Q(value__isnull=True) | Q(value__gte=0, value__lte=100))
@@ -759,7 +809,7 @@ class Fact(Sourced):
 
     def clean(self):
         errors = {}
-        if not (self.inspection_id or self.provider_id or self.subject):
+        if not (related(self, "inspection") or self.provider_id or self.subject):
             errors["subject"] = "Attach the fact to an inspection or a provider, or name its subject."
         if self.value is not None and not self.qualifier:
             errors["qualifier"] = "Say how the source states the number (exactly, about, more than, ...)."
@@ -785,7 +835,11 @@ class Finding(Sourced):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="findings")
     inspection = models.ForeignKey(
-        Inspection, on_delete=models.CASCADE, related_name="findings", null=True, blank=True,
+        Inspection,
+        on_delete=models.CASCADE,
+        related_name="findings",
+        null=True,
+        blank=True,
         help_text="Blank when the finding is about the providers of the report together.",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -810,24 +864,36 @@ class Finding(Sourced):
 class Recommendation(Sourced):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="recommendations")
     inspection = models.ForeignKey(
-        Inspection, on_delete=models.CASCADE, null=True, blank=True, related_name="recommendations",
+        Inspection,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="recommendations",
         help_text="The inspection whose provider (or owner) it addresses; blank when it addresses the CRC and NPS together.",
     )
     number = models.PositiveSmallIntegerField()
     addressee = models.CharField(max_length=300, help_text="Whom the report addresses, in its words.")
     text = models.TextField()
     standards = models.ManyToManyField(
-        Standard, blank=True, related_name="recommendations",
+        Standard,
+        blank=True,
+        related_name="recommendations",
         help_text="Standards the recommendation concerns, as assigned by editors (the report does not say).",
     )
 
     class Meta:
         ordering = ["report", "number"]
         constraints = [
-            models.UniqueConstraint(name="recommendation_number_unique_in_report",
-                violation_error_message='This report already has a recommendation with this number.', fields=["report", "number"]),
-            models.CheckConstraint(name="recommendation_number_positive",
-                violation_error_message='Recommendations are numbered from 1.', condition=Q(number__gte=1)),
+            models.UniqueConstraint(
+                name="recommendation_number_unique_in_report",
+                violation_error_message="This report already has a recommendation with this number.",
+                fields=["report", "number"],
+            ),
+            models.CheckConstraint(
+                name="recommendation_number_positive",
+                violation_error_message="Recommendations are numbered from 1.",
+                condition=Q(number__gte=1),
+            ),
         ]
 
     def __str__(self):
@@ -852,8 +918,11 @@ class ReportTable(Sourced):
     class Meta:
         ordering = ["report", "id"]
         constraints = [
-            models.UniqueConstraint(name="table_number_unique_in_report",
-                violation_error_message='This report already has a table with this number.', fields=["report", "number"]),
+            models.UniqueConstraint(
+                name="table_number_unique_in_report",
+                violation_error_message="This report already has a table with this number.",
+                fields=["report", "number"],
+            ),
         ]
 
     def __str__(self):

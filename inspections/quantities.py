@@ -42,7 +42,9 @@ QUALIFIER_WORDS = [
     ("~", Qualifier.ABOUT),
 ]
 
-NUMBER = re.compile(r"^(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<million>million)?\s*(?P<percent>%|per ?cent)?$")
+NUMBER = re.compile(
+    r"^(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<million>million)?\s*(?P<percent>%|per ?cent)?$"
+)
 
 
 @dataclass(frozen=True)

@@ -195,10 +195,7 @@ class Disagreement:
     reason: str
 
     def __str__(self):
-        return (
-            f"{self.subject}: published {self.published.label}, the rule gives {self.derived.label}. "
-            f"{self.reason}"
-        )
+        return f"{self.subject}: published {self.published.label}, the rule gives {self.derived.label}. {self.reason}"
 
 
 def check_consistency(published, derivation, subject):

@@ -132,7 +132,5 @@ class ConstraintTests(CatalogueMixin, TestCase):
         self.assertRefused("recommendation_number_positive", lambda: make(0))
 
     def test_reports_keep_published_and_fieldwork_optional(self):
-        report = Report.objects.create(
-            slug="undated", title="Undated", framework=self.framework, document=self.source
-        )
+        report = Report.objects.create(slug="undated", title="Undated", framework=self.framework, document=self.source)
         self.assertEqual(report.published_text, "not stated")

@@ -87,7 +87,9 @@ class BundledDataTests(TestCase):
         self.assertFalse(KeyQuestionScore.objects.filter(inspection__report__framework__slug="standards-2018").exists())
 
     def test_cheshire_and_greater_manchester_2019_holds_the_report_contents(self):
-        inspection = Inspection.objects.get(provider__slug="cheshire-greater-manchester-crc", report__published__year=2019)
+        inspection = Inspection.objects.get(
+            provider__slug="cheshire-greater-manchester-crc", report__published__year=2019
+        )
         self.assertEqual(inspection.ratings.count(), 10)
         self.assertEqual(inspection.recommendations.count(), 8)
         self.assertEqual(inspection.recommendations.get(number=8).addressee, "Purple Futures")

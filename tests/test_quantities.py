@@ -26,7 +26,11 @@ class QualifiedNumberTests(SimpleTestCase):
                 self.assertEqual((figure.qualifier, figure.value, figure.text), (qualifier, value, text))
 
     def test_a_figure_in_words_keeps_its_words_and_gets_no_number(self):
-        for text, qualifier in [("around a third", Qualifier.ABOUT), ("two-thirds", ""), ("more than half", "more_than")]:
+        for text, qualifier in [
+            ("around a third", Qualifier.ABOUT),
+            ("two-thirds", ""),
+            ("more than half", "more_than"),
+        ]:
             with self.subTest(text=text):
                 figure = parse_qualified_number(text)
                 self.assertIsNone(figure.value)

@@ -1,4 +1,5 @@
 import json
+
 from django.core.management.base import BaseCommand
 
 from inspections.exports import export_inspections
