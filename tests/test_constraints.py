@@ -8,6 +8,7 @@ from django.test import TestCase
 
 from inspections.models import (
     DatePrecision,
+    Domain,
     Fact,
     Inspection,
     KeyQuestion,
@@ -16,6 +17,8 @@ from inspections.models import (
     Ownership,
     Recommendation,
     Report,
+    ReportTable,
+    Standard,
     StandardRating,
 )
 from inspections.rules import Rating
@@ -130,6 +133,45 @@ class ConstraintTests(CatalogueMixin, TestCase):
         make(1)
         self.assertRefused("recommendation_number_unique_in_report", lambda: make(1))
         self.assertRefused("recommendation_number_positive", lambda: make(0))
+
+    def test_a_year_precise_date_is_the_first_of_january(self):
+        self.report.published, self.report.published_precision = datetime.date(2019, 4, 1), DatePrecision.YEAR
+        self.assertRefused("report_published_year_is_first_january", self.report.save)
+
+    def test_an_ownership_period_needs_a_start(self):
+        self.assertRefused(
+            "ownership_period_has_start",
+            lambda: Ownership.objects.create(
+                provider=self.crc, owner=self.owner, period=DateRange(None, datetime.date(2019, 2, 1), "[)")
+            ),
+        )
+
+    def test_a_framework_cannot_end_before_it_starts(self):
+        self.framework.ended = datetime.date(2010, 1, 1)
+        self.assertRefused("framework_ends_after_start", self.framework.save)
+
+    def test_catalogue_codes_are_unique_within_their_parent(self):
+        domain = self.framework.domains.first()
+        standard = self.standard("2.2")
+        self.assertRefused(
+            "domain_code_unique_in_framework",
+            lambda: Domain.objects.create(framework=self.framework, code=domain.code, name="Again"),
+        )
+        self.assertRefused(
+            "standard_code_unique_in_framework",
+            lambda: Standard.objects.create(framework=self.framework, domain=domain, code="2.2", name="Again"),
+        )
+        self.assertRefused(
+            "key_question_code_unique_in_standard",
+            lambda: KeyQuestion.objects.create(standard=standard, code="2.2.1", text="Again?", focus="engaging"),
+        )
+
+    def test_table_numbers_are_unique_in_a_report(self):
+        make = lambda: ReportTable.objects.create(  # noqa: E731
+            report=self.report, number="2", title="Caseloads", columns=["a"], rows=[["1"]], source=self.source
+        )
+        make()
+        self.assertRefused("table_number_unique_in_report", make)
 
     def test_reports_keep_published_and_fieldwork_optional(self):
         report = Report.objects.create(slug="undated", title="Undated", framework=self.framework, document=self.source)
