@@ -5,9 +5,15 @@ from dashboard import views
 
 public_patterns = [
     path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
     path("providers/<slug:slug>/", views.provider_detail, name="provider"),
+    path("owners/", views.owner_list, name="owners"),
     path("owners/<slug:slug>/", views.owner_detail, name="owner"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),
+    path("inspections/<int:pk>/standards/<str:code>/", views.inspection_standard, name="inspection_standard"),
+    path("standards/", views.standard_list, name="standards"),
+    path("standards/<slug:framework>/<str:code>/", views.standard_detail, name="standard"),
+    path("compare/", views.compare, name="compare"),
 ]
 
 urlpatterns = [

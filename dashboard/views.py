@@ -1,44 +1,452 @@
-"""Public pages. Views look up, validate and render; the rules live in inspections/."""
+"""Public pages. Views look up, validate and render; rating rules live in inspections/.
 
-from django.db.models import Prefetch
+Each page makes a fixed number of queries whatever the number of providers or inspections
+(pinned in tests/test_pages.py). Any page with charts renders one of them alone with
+`?embed=<chart id>` for journalists to embed.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+
+from django import forms
+from django.db.models import Count, Prefetch, Sum
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
 
-from inspections.models import Inspection, OwnerGroup, Provider, Standard, StandardRating
+from dashboard import charts
+from dashboard.filters import LeagueTableFilter
+from dashboard.tables import LeagueTable
+from inspections.models import (
+    Framework,
+    Inspection,
+    KeyQuestionScore,
+    OwnerGroup,
+    Provider,
+    Standard,
+    StandardRating,
+)
+from inspections.rules import Rating
+
+EXPORT_FORMATS = ("csv", "json")
+
+
+def render_page(request, template, context, chart_list=(), status=200):
+    """Render a page, or one of its charts alone when ?embed=<chart id> asks for it."""
+    context["charts"] = {chart.id: chart for chart in chart_list if chart is not None}
+    embed = request.GET.get("embed")
+    if embed:
+        chart = context["charts"].get(embed)
+        if chart is None:
+            raise Http404(f"This page has no chart called {embed!r}.")
+        response = render(request, "dashboard/embed.html", {"chart": chart, "page_title": context.get("title", "")})
+        # Embeds are meant to be framed by other sites; every other page refuses framing.
+        response.xframe_options_exempt = True
+        return response
+    return render(request, template, context, status=status)
+
+
+def rated_standards():
+    return list(
+        Standard.objects.filter(framework__has_four_point_ratings=True)
+        .select_related("domain")
+        .order_by("framework__started", "position")
+    )
 
 
 def home(request):
-    latest = (
-        Inspection.objects.latest_per_provider()
-        .with_catalogue()
-        .prefetch_related(Prefetch("ratings", queryset=StandardRating.objects.select_related("standard")))
+    standards = rated_standards()
+    filterset = LeagueTableFilter(request.GET, queryset=Inspection.objects.rated())
+    if not filterset.is_valid():
+        return render(
+            request,
+            "dashboard/home.html",
+            {"filter": filterset, "table": None, "standards": standards, "charts": {}, "title": "Invalid filter"},
+            status=400,
+        )
+    queryset = filterset.qs.for_league_table([standard.code for standard in standards])
+    table = LeagueTable(queryset, standards=standards)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+
+    export_format = request.GET.get("_export")
+    if export_format:
+        if export_format not in EXPORT_FORMATS:
+            return HttpResponseBadRequest(
+                f"Unknown export format {export_format!r}; use one of: {', '.join(EXPORT_FORMATS)}."
+            )
+        return TableExport(export_format, table).response(f"crc-league-table.{export_format}")
+
+    completeness = queryset.order_by().aggregate(
+        recorded=Sum("ratings_recorded"),
+        possible=Sum("report__framework__standards_per_provider"),
+        inspections=Count("pk"),
     )
-    inspections = sorted(latest, key=lambda inspection: (inspection.provider.kind, inspection.provider.name))
-    standards = list(Standard.objects.filter(framework__slug="standards-2018").order_by("position"))
-    rows = []
-    for inspection in inspections:
-        by_code = {rating.standard.code: rating for rating in inspection.ratings.all()}
-        rows.append((inspection, [by_code.get(standard.code) for standard in standards]))
-    return render(request, "dashboard/home.html", {"rows": rows, "standards": standards})
+    distribution = national_distribution(standards)
+    return render_page(
+        request,
+        "dashboard/home.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "standards": standards,
+            "completeness": completeness,
+            "export_formats": EXPORT_FORMATS,
+            "title": "League table",
+        },  # fmt: skip
+        [distribution],
+    )
+
+
+def national_distribution(standards):
+    """Rating distribution per standard across the latest inspection of every provider."""
+    latest = Inspection.objects.latest_per_provider()
+    counts = {
+        (row["standard__code"], Rating(row["rating"])): row["n"]
+        for row in StandardRating.objects.filter(inspection__in=latest, rating__isnull=False)
+        .values("standard__code", "rating")
+        .annotate(n=Count("pk"))
+    }
+    by_kind = dict(latest.values("provider__kind").annotate(n=Count("pk")).values_list("provider__kind", "n"))
+    totals = {s.code: sum(n for kind, n in by_kind.items() if s.applies_to_kind(kind)) for s in standards}
+    return charts.rating_distribution(
+        "ratings-by-standard",
+        "Ratings by standard at each provider's latest inspection",
+        standards,
+        counts,
+        totals,
+        f"the latest inspection of {sum(by_kind.values())} providers",
+    )
 
 
 def provider_detail(request, slug):
     provider = get_object_or_404(Provider.objects.prefetch_related("ownerships__owner"), slug=slug)
-    inspections = provider.inspections.with_details().order_by("report__published")
-    return render(request, "dashboard/provider.html", {"provider": provider, "inspections": inspections})
+    inspections = list(
+        provider.inspections.with_details().order_by("report__published", "pk").prefetch_related("report__framework")
+    )
+    standards = [s for s in rated_standards() if s.applies_to_kind(provider.kind)]
+    grid = []
+    for inspection in inspections:
+        if inspection.report.framework.has_four_point_ratings:
+            by_code = {rating.standard.code: rating.rating for rating in inspection.ratings.all()}
+            grid.append((inspection, [by_code.get(standard.code) for standard in standards]))
+    other_facts = list(provider.facts.filter(inspection=None).select_related("metric", "source"))
+    facts = [fact for inspection in inspections for fact in inspection.facts.all()]
+    return render_page(
+        request,
+        "dashboard/provider.html",
+        {
+            "provider": provider,
+            "inspections": inspections,
+            "standards": standards,
+            "grid": grid,
+            "facts": facts,
+            "other_facts": other_facts,
+            "title": provider.name,
+        },  # fmt: skip
+        [charts.rating_timeline(inspections), charts.facts_over_time(inspections)],
+    )
+
+
+def owner_list(request):
+    latest = list(Inspection.objects.latest_per_provider().select_related("provider", "owner", "report"))
+    owners = {owner.pk: owner for owner in OwnerGroup.objects.order_by("name")}
+    counts = defaultdict(Counter)
+    providers = defaultdict(list)
+    for inspection in latest:
+        if inspection.owner_id:
+            counts[inspection.owner_id][inspection.overall_rating] += 1
+            providers[inspection.owner_id].append(inspection)
+    rows = [
+        {"owner": owner, "counts": counts[pk], "inspections": providers[pk]}
+        for pk, owner in owners.items()
+        if counts[pk]
+    ]
+    unstated = [inspection for inspection in latest if not inspection.owner_id]
+    return render_page(
+        request,
+        "dashboard/owners.html",
+        {"rows": rows, "unstated": unstated, "title": "Owner groups"},
+        [charts.owner_comparison(rows)],
+    )
 
 
 def owner_detail(request, slug):
     owner = get_object_or_404(OwnerGroup, slug=slug)
-    providers = Provider.objects.filter(ownerships__owner=owner).distinct().order_by("name")
-    return render(request, "dashboard/owner.html", {"owner": owner, "providers": providers})
-
-
-def inspection_detail(request, pk):
-    inspection = get_object_or_404(
-        Inspection.objects.with_details().prefetch_related("report__framework__standards__key_questions"), pk=pk
+    ownerships = owner.ownerships.select_related("provider").order_by("provider__name", "period")
+    inspections = (
+        owner.inspections.select_related("provider", "report__framework")
+        .order_by("provider__name", "report__published")
+        .annotate(recorded=Count("ratings", distinct=True))
     )
     return render(
         request,
-        "dashboard/inspection.html",
-        {"inspection": inspection, "assessment": inspection.rule_assessment()},
+        "dashboard/owner.html",
+        {"owner": owner, "ownerships": ownerships, "inspections": inspections, "title": owner.name},
     )
+
+
+def load_inspection(pk):
+    return get_object_or_404(
+        Inspection.objects.with_details().prefetch_related(
+            Prefetch(
+                "report__framework__standards",
+                queryset=Standard.objects.select_related("domain").prefetch_related("key_questions"),
+            ),
+            Prefetch("recommendations__standards"),
+        ),
+        pk=pk,
+    )
+
+
+def standards_by_domain(inspection):
+    grouped = defaultdict(list)
+    for standard in inspection.applicable_standards():
+        grouped[standard.domain].append(standard)
+    return sorted(grouped.items(), key=lambda item: item[0].position)
+
+
+def inspection_detail(request, pk):
+    inspection = load_inspection(pk)
+    framework = inspection.report.framework
+    assessment = inspection.rule_assessment()
+    ratings = {rating.standard.code: rating for rating in inspection.ratings.all()}
+    domains = standards_by_domain(inspection)
+    sections = []
+    for domain, standards in domains:
+        rows = []
+        for standard in standards:
+            derived = next((d for s, _p, d, _x in assessment.standards if s.pk == standard.pk), None)
+            disagreement = next((x for s, _p, _d, x in assessment.standards if s.pk == standard.pk), None)
+            rows.append((standard, ratings.get(standard.code), derived, disagreement))
+        sections.append((domain, rows))
+
+    def standard_url(standard):
+        return reverse("dashboard:inspection_standard", args=[inspection.pk, standard.code])
+
+    chart_list = [charts.facts_against_comparators(inspection.facts.all())]
+    if framework.has_four_point_ratings:
+        chart_list.insert(
+            0,
+            charts.drilldown_sunburst(
+                inspection, domains, {code: r.rating for code, r in ratings.items()}, standard_url
+            ),
+        )
+    scores = list(inspection.scores.all())
+    if scores:
+        chart_list.append(
+            charts.key_question_scores("case-sample-scores", "Case-sample scores", scores, inspection.provider.name)
+        )
+    findings = defaultdict(list)
+    for finding in inspection.findings.all():
+        findings[finding.domain_id].append(finding)
+    joint_findings = inspection.report.findings.filter(inspection=None).select_related("domain", "source")
+    recommendations = [*inspection.recommendations.all(), *inspection.report.joint_recommendations]
+    return render_page(
+        request,
+        "dashboard/inspection.html",
+        {
+            "inspection": inspection,
+            "framework": framework,
+            "assessment": assessment,
+            "sections": sections,
+            "findings": findings,
+            "joint_findings": joint_findings,
+            "recommendations": recommendations,
+            "tables": inspection.report.tables.all(),
+            "citation": citation(request, inspection),
+            "title": f"{inspection.provider.name}, {inspection.report.published_text}",
+        },
+        chart_list,
+    )
+
+
+def citation(request, inspection, standard=None):
+    report = inspection.report
+    section = f", section {standard.code} {standard.name}" if standard else ""
+    url = request.build_absolute_uri()
+    return (
+        f"HM Inspectorate of Probation, '{report.title}' ({inspection.provider.name}), published "
+        f"{report.published_text}{section}. Source: {inspection.source.title}"
+        f"{' (' + inspection.source.url + ')' if inspection.source.url else ''}. "
+        f"Via the CRC performance dashboard, {url}, accessed {datetime.date.today():%-d %B %Y}."
+    )
+
+
+def inspection_standard(request, pk, code):
+    inspection = load_inspection(pk)
+    standard = next((s for s in inspection.report.framework.standards.all() if s.code == code), None)
+    if standard is None or not standard.applies_to_kind(inspection.provider.kind):
+        raise Http404(f"{inspection.report.framework} has no standard {code!r} for this provider.")
+    assessment = inspection.rule_assessment()
+    rating = next((r for r in inspection.ratings.all() if r.standard_id == standard.pk), None)
+    derived = next((d for s, _p, d, _x in assessment.standards if s.pk == standard.pk), None)
+    disagreement = next((x for s, _p, _d, x in assessment.standards if s.pk == standard.pk), None)
+    scores = [score for score in inspection.scores.all() if score.key_question.standard_id == standard.pk]
+    findings = [f for f in inspection.findings.all() if f.standard_id == standard.pk]
+    domain_findings = [
+        f for f in inspection.findings.all() if f.domain_id == standard.domain_id and f.standard_id is None
+    ]
+    recommendations = [r for r in inspection.recommendations.all() if standard in r.standards.all()]
+    facts = [fact for fact in inspection.facts.all() if fact.standard_id == standard.pk]
+    chart = None
+    if scores:
+        chart = charts.key_question_scores(
+            "key-question-scores",
+            f"{standard.code} {standard.name}: key-question scores",
+            scores,
+            f"{inspection.provider.name}, {standard.name}",
+        )
+    return render_page(
+        request,
+        "dashboard/inspection_standard.html",
+        {
+            "inspection": inspection,
+            "standard": standard,
+            "rating": rating,
+            "derived": derived,
+            "disagreement": disagreement,
+            "scores": scores,
+            "expected_questions": list(standard.key_questions.all()),
+            "findings": findings,
+            "domain_findings": domain_findings,
+            "recommendations": recommendations,
+            "facts": facts,
+            "citation": citation(request, inspection, standard),
+            "title": f"{standard.code} {standard.name}: {inspection.provider.name}",
+        },
+        [chart],
+    )
+
+
+def standard_detail(request, framework, code):
+    standard = get_object_or_404(
+        Standard.objects.select_related("framework", "domain").prefetch_related("key_questions"),
+        framework__slug=framework,
+        code=code,
+    )
+    inspections = list(
+        Inspection.objects.filter(report__framework=standard.framework)
+        .with_catalogue()
+        .prefetch_related(
+            Prefetch("ratings", queryset=StandardRating.objects.filter(standard=standard), to_attr="standard_ratings"),
+            Prefetch(
+                "scores",
+                queryset=KeyQuestionScore.objects.filter(key_question__standard=standard).select_related(
+                    "key_question"
+                ),
+                to_attr="standard_scores",
+            ),
+        )
+        .order_by("provider__name", "report__published")
+    )
+    inspections = [i for i in inspections if standard.applies_to_kind(i.provider.kind)]
+    latest_ids = set(Inspection.objects.latest_per_provider().values_list("pk", flat=True))
+    ranking = []
+    for inspection in inspections:
+        rating = inspection.standard_ratings[0].rating if inspection.standard_ratings else None
+        lowest = min((score.percent for score in inspection.standard_scores), default=None)
+        ranking.append(
+            {"inspection": inspection, "rating": rating, "lowest": lowest, "latest": inspection.pk in latest_ids}
+        )
+    # Our ranking: published rating first, then the lowest key-question score; unrecorded last.
+    ranking.sort(
+        key=lambda row: (
+            row["rating"] is None,
+            -(row["rating"] or 0),
+            -(row["lowest"] or 0),
+            row["inspection"].provider.name,
+        )
+    )
+    counts = Counter(
+        (standard.code, Rating(row["rating"])) for row in ranking if row["latest"] and row["rating"] is not None
+    )
+    latest_total = sum(1 for row in ranking if row["latest"])
+    distribution = charts.rating_distribution(
+        "rating-distribution",
+        f"{standard.code} {standard.name}: ratings at each provider's latest inspection",
+        [standard],
+        counts,
+        {standard.code: latest_total},
+        f"the latest inspection of {latest_total} providers",
+    )
+    scores = {i: {s.key_question_id: s for s in i.standard_scores} for i in inspections if i.standard_scores}
+    return render_page(
+        request,
+        "dashboard/standard.html",
+        {"standard": standard, "ranking": ranking, "title": f"{standard.code} {standard.name}"},
+        [distribution, charts.standard_scores_dot_plot(standard, scores)],
+    )
+
+
+def standard_list(request):
+    standards = Standard.objects.select_related("framework", "domain").order_by("framework__started", "position")
+    frameworks = Framework.objects.order_by("started")
+    return render(
+        request, "dashboard/standards.html", {"standards": standards, "frameworks": frameworks, "title": "Standards"}
+    )
+
+
+class CompareForm(forms.Form):
+    inspection = forms.ModelMultipleChoiceField(
+        queryset=Inspection.objects.rated()
+        .select_related("provider", "report")
+        .order_by("provider__name", "report__published"),
+        label="Inspections to compare (2 to 4)",
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspection"].label_from_instance = lambda i: f"{i.provider.name} ({i.report.published_text})"
+
+    def clean_inspection(self):
+        chosen = self.cleaned_data["inspection"]
+        if not 2 <= len(chosen) <= 4:
+            raise forms.ValidationError(f"Choose between 2 and 4 inspections; you chose {len(chosen)}.")
+        return chosen
+
+
+def compare(request):
+    if "inspection" not in request.GET:
+        return render(request, "dashboard/compare.html", {"form": CompareForm(), "title": "Compare"})
+    form = CompareForm(request.GET)
+    if not form.is_valid():
+        return render(request, "dashboard/compare.html", {"form": form, "title": "Compare"}, status=400)
+    chosen_ids = [i.pk for i in form.cleaned_data["inspection"]]
+    inspections = list(
+        Inspection.objects.filter(pk__in=chosen_ids)
+        .with_catalogue()
+        .prefetch_related(
+            Prefetch("ratings", queryset=StandardRating.objects.select_related("standard")),
+            Prefetch("scores", queryset=KeyQuestionScore.objects.select_related("key_question__standard")),
+        )
+        .order_by("provider__name", "report__published")
+    )
+    standards = [s for s in rated_standards() if any(s.applies_to_kind(i.provider.kind) for i in inspections)]
+    ratings = {i.pk: {r.standard.code: r.rating for r in i.ratings.all()} for i in inspections}
+    rows = [(s, [ratings[i.pk].get(s.code) for i in inspections]) for s in standards]
+    chart_list = [charts.compare_ratings(inspections, standards, ratings)]
+    scored = [i for i in inspections if i.scores.all()]
+    if scored:
+        chart_list.append(charts.compare_scores(scored))
+    return render_page(
+        request,
+        "dashboard/compare.html",
+        {"form": form, "inspections": inspections, "rows": rows, "title": "Compare"},
+        chart_list,
+    )
+
+
+def about(request):
+    completeness = (
+        Inspection.objects.rated()
+        .with_total_score()
+        .aggregate(
+            recorded=Sum("ratings_recorded"),
+            possible=Sum("report__framework__standards_per_provider"),
+            inspections=Count("pk"),
+        )
+    )
+    return render(request, "dashboard/about.html", {"completeness": completeness, "title": "About the data"})

@@ -10,7 +10,9 @@ from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOper
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Func, Prefetch, Q, Value
+from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 
 from inspections import rules
@@ -483,12 +485,52 @@ class InspectionQuerySet(models.QuerySet):
         return self.filter(report__framework__has_four_point_ratings=True)
 
     def latest_per_provider(self):
-        """The most recent inspection of each provider under a rated framework."""
-        return (
-            self.rated()
+        """The most recent inspection of each provider under a rated framework.
+
+        A filter on a DISTINCT ON subquery, so the result can be ordered and filtered freely.
+        """
+        latest = (
+            Inspection.objects.rated()
             .order_by("provider_id", F("report__published").desc(nulls_last=True), "-id")
             .distinct("provider_id")
+            .values("pk")
         )
+        return self.filter(pk__in=latest)
+
+    def with_rating_columns(self, codes):
+        """Annotate `rating_<code>` (e.g. rating_2_2) with each standard's published rating."""
+        annotations = {}
+        for code in codes:
+            rating = StandardRating.objects.filter(inspection=OuterRef("pk"), standard__code=code).values("rating")[:1]
+            annotations[rating_column_name(code)] = Subquery(rating)
+        return self.annotate(**annotations)
+
+    def with_total_score(self):
+        """Annotate `total_score`: points of the published standard ratings, by the framework's
+        own points table (our computation), and `ratings_recorded`."""
+        points = Case(
+            *(
+                When(
+                    rating=rating.value,
+                    then=Cast(
+                        KeyTextTransform(rating.label, "inspection__report__framework__rating_points"), IntegerField()
+                    ),
+                )
+                for rating in Rating
+            )
+        )
+        recorded = StandardRating.objects.filter(inspection=OuterRef("pk"), rating__isnull=False).values("inspection")
+        return self.annotate(
+            total_score=Subquery(recorded.annotate(total=Sum(points)).values("total")),
+            ratings_recorded=Coalesce(Subquery(recorded.annotate(n=Count("pk")).values("n")), 0),
+        )
+
+    def for_league_table(self, codes):
+        return self.with_catalogue().with_rating_columns(codes).with_total_score()
+
+
+def rating_column_name(code):
+    return "rating_" + code.replace(".", "_")
 
 
 class Inspection(Sourced):

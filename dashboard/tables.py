@@ -1,0 +1,124 @@
+"""Tables, one class per table (django-tables2): sortable, paginated, exportable."""
+
+import django_tables2 as tables
+from django.db.models import F
+from django.utils.html import format_html
+
+from dashboard.templatetags.ratings import rating_badge, rating_label
+from inspections.exports import partial_date
+from inspections.models import rating_column_name
+
+
+class RatingColumn(tables.Column):
+    """A rating as a labelled badge; 'not recorded' sorts after every rating.
+
+    With a `standard`, providers the standard does not apply to (3.x for CRCs, 4.x for NPS
+    divisions) show 'not applicable', which is not the same as a rating not recorded.
+    """
+
+    def __init__(self, standard=None, **kwargs):
+        kwargs.setdefault("empty_values", ())
+        self.standard = standard
+        super().__init__(**kwargs)
+
+    def applies(self, record):
+        return self.standard is None or self.standard.applies_to_kind(record.provider.kind)
+
+    def render(self, value, record):
+        if not self.applies(record):
+            return format_html(
+                '<span class="not-applicable" title="Not applicable to this kind of provider">n/a</span>'
+            )
+        return rating_badge(value)
+
+    def value(self, value, record):
+        return rating_label(value) if self.applies(record) else "not applicable"
+
+    def order(self, queryset, is_descending):
+        field = F(self.accessor.replace(".", "__"))
+        ordering = field.desc(nulls_last=True) if is_descending else field.asc(nulls_last=True)
+        return queryset.order_by(ordering, "provider__name"), True
+
+
+class LeagueTable(tables.Table):
+    provider = tables.Column(accessor="provider.name", verbose_name="Provider", order_by=("provider__name",))
+    kind = tables.Column(accessor="provider.kind", verbose_name="Kind", order_by=("provider__kind", "provider__name"))
+    owner = tables.Column(
+        accessor="owner.name", verbose_name="Owner at inspection", default="not stated", order_by=("owner__name",)
+    )
+    published = tables.Column(accessor="report.published", verbose_name="Published", order_by=("report__published",))
+    overall = RatingColumn(accessor="overall_rating", verbose_name="Overall rating")
+    total_score = tables.Column(verbose_name="Score (our computation)", empty_values=())
+    ratings_recorded = tables.Column(verbose_name="Standard ratings recorded", empty_values=())
+
+    class Meta:
+        template_name = "dashboard/table.html"
+        attrs = {"class": "league"}
+        order_by = ("provider",)
+
+    def __init__(self, *args, standards=(), **kwargs):
+        self.standards = list(standards)
+        extra = [
+            (
+                rating_column_name(standard.code),
+                RatingColumn(standard=standard, verbose_name=standard.code, attrs={"th": {"title": standard.name}}),
+            )
+            for standard in self.standards
+        ]
+        sequence = ["provider", "kind", "owner", "published", "overall", *(name for name, _ in extra), "total_score", "ratings_recorded"]  # fmt: skip
+        super().__init__(*args, extra_columns=extra, sequence=sequence, **kwargs)
+
+    def render_provider(self, value, record):
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+
+    def value_provider(self, value, record):
+        return value
+
+    def render_kind(self, value, record):
+        return format_html('<abbr title="{}">{}</abbr>', record.provider.get_kind_display(), record.provider.kind)
+
+    def value_kind(self, value, record):
+        return record.provider.kind
+
+    def render_owner(self, value, record):
+        return format_html('<a href="{}">{}</a>', record.owner.get_absolute_url(), value)
+
+    def value_owner(self, value, record):
+        return value
+
+    def render_published(self, value, record):
+        return record.report.published_text
+
+    def value_published(self, value, record):
+        return partial_date(record.report.published, record.report.published_precision) or ""
+
+    def order_published(self, queryset, is_descending):
+        field = F("report__published")
+        return queryset.order_by(
+            field.desc(nulls_last=True) if is_descending else field.asc(nulls_last=True), "provider__name"
+        ), True
+
+    def render_total_score(self, value, record):
+        if value is None:
+            return "—"
+        maximum = record.report.framework.standards_per_provider * 3
+        return (
+            f"{value} of {maximum}"
+            if record.ratings_recorded == record.report.framework.standards_per_provider
+            else f"{value} (partial)"
+        )
+
+    def value_total_score(self, value, record):
+        return "" if value is None else value
+
+    def order_total_score(self, queryset, is_descending):
+        field = F("total_score")
+        return queryset.order_by(
+            field.desc(nulls_last=True) if is_descending else field.asc(nulls_last=True), "provider__name"
+        ), True
+
+    def render_ratings_recorded(self, value, record):
+        return f"{value} of {record.report.framework.standards_per_provider}"
+
+    def value_ratings_recorded(self, value, record):
+        return value

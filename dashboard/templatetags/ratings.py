@@ -1,0 +1,36 @@
+from django import template
+from django.utils.html import format_html
+
+from inspections.rules import Rating
+
+register = template.Library()
+
+
+def as_rating(value):
+    """A Rating from a stored value (0-3) or a label ('Good'); None when absent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and not value.isdigit():
+        return Rating.from_label(value)
+    return Rating(int(value))
+
+
+@register.simple_tag
+def rating_badge(value):
+    """A rating as a labelled, coloured badge; absent values say 'not recorded'."""
+    rating = as_rating(value)
+    if rating is None:
+        return format_html('<span class="rating rating-none">not recorded</span>')
+    return format_html('<span class="rating rating-{}">{}</span>', rating.value, rating.label)
+
+
+@register.filter
+def rating_label(value):
+    rating = as_rating(value)
+    return rating.label if rating is not None else "not recorded"
+
+
+@register.filter
+def get(mapping, key):
+    """Look up a key that is not a valid template variable name, e.g. a chart id with dashes."""
+    return mapping.get(key) if mapping else None
