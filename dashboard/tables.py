@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.db.models import F
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from dashboard.templatetags.ratings import rating_badge, rating_label
 from inspections.exports import partial_date
@@ -26,9 +27,7 @@ class RatingColumn(tables.Column):
 
     def render(self, value, record):
         if not self.applies(record):
-            return format_html(
-                '<span class="not-applicable" title="Not applicable to this kind of provider">n/a</span>'
-            )
+            return mark_safe('<span class="not-applicable" title="Not applicable to this kind of provider">n/a</span>')
         return rating_badge(value)
 
     def value(self, value, record):
@@ -41,12 +40,12 @@ class RatingColumn(tables.Column):
 
 
 class LeagueTable(tables.Table):
-    provider = tables.Column(accessor="provider.name", verbose_name="Provider", order_by=("provider__name",))
-    kind = tables.Column(accessor="provider.kind", verbose_name="Kind", order_by=("provider__kind", "provider__name"))
+    provider = tables.Column(accessor="provider__name", verbose_name="Provider", order_by=("provider__name",))
+    kind = tables.Column(accessor="provider__kind", verbose_name="Kind", order_by=("provider__kind", "provider__name"))
     owner = tables.Column(
-        accessor="owner.name", verbose_name="Owner at inspection", default="not stated", order_by=("owner__name",)
+        accessor="owner__name", verbose_name="Owner at inspection", default="not stated", order_by=("owner__name",)
     )
-    published = tables.Column(accessor="report.published", verbose_name="Published", order_by=("report__published",))
+    published = tables.Column(accessor="report__published", verbose_name="Published", order_by=("report__published",))
     overall = RatingColumn(accessor="overall_rating", verbose_name="Overall rating")
     total_score = tables.Column(verbose_name="Score (our computation)", empty_values=())
     ratings_recorded = tables.Column(verbose_name="Standard ratings recorded", empty_values=())

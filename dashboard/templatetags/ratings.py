@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from inspections.rules import Rating
 
@@ -20,7 +21,7 @@ def rating_badge(value):
     """A rating as a labelled, coloured badge; absent values say 'not recorded'."""
     rating = as_rating(value)
     if rating is None:
-        return format_html('<span class="rating rating-none">not recorded</span>')
+        return mark_safe('<span class="rating rating-none">not recorded</span>')
     return format_html('<span class="rating rating-{}">{}</span>', rating.value, rating.label)
 
 

@@ -1,0 +1,366 @@
+"""Every public page: status, key content, a fixed query budget, exports and bad input."""
+
+import csv
+import datetime
+import io
+import json
+
+from django.test import TestCase
+from django.urls import reverse
+
+from inspections.importers import load_bundled_data
+from inspections.models import DatePrecision, Inspection, Provider, ProviderKind, Report, StandardRating
+from inspections.rules import Rating
+
+
+class PageTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_bundled_data()
+        cls.cgm = Inspection.objects.get(provider__slug="cheshire-greater-manchester-crc", report__published__year=2019)
+        cls.cgm_qi = Inspection.objects.get(
+            provider__slug="cheshire-greater-manchester-crc", report__published__year=2017
+        )
+        cls.west_yorkshire = Inspection.objects.get(provider__slug="west-yorkshire-crc", report__published__year=2020)
+
+    def add_inspections(self, count):
+        """More providers and inspections, each with ratings, scores-free, to show budgets are fixed."""
+        framework = self.cgm.report.framework
+        standards = list(framework.standards.filter(applies_to__in=["", "CRC"]))
+        for number in range(count):
+            provider = Provider.objects.create(
+                slug=f"extra-{number}", name=f"Extra CRC {number}", kind=ProviderKind.CRC
+            )
+            report = Report.objects.create(
+                slug=f"extra-{number}",
+                title=f"Extra {number}",
+                framework=framework,
+                published=datetime.date(2019, 1 + number % 12, 1),
+                published_precision=DatePrecision.MONTH,
+                document=self.cgm.source,
+            )
+            inspection = Inspection.objects.create(
+                report=report,
+                provider=provider,
+                overall_rating=Rating.GOOD,
+                source=self.cgm.source,
+                owner=self.cgm.owner,
+            )
+            StandardRating.objects.bulk_create(
+                StandardRating(inspection=inspection, standard=standard, rating=Rating.GOOD, source=self.cgm.source)
+                for standard in standards
+            )
+
+    def assertFixedQueries(self, url, expected):
+        with self.assertNumQueries(expected):
+            self.assertEqual(self.client.get(url).status_code, 200)
+        self.add_inspections(3)
+        with self.assertNumQueries(expected):
+            self.assertEqual(self.client.get(url).status_code, 200)
+
+
+class HomePageTests(PageTestCase):
+    def test_the_league_table_lists_the_latest_inspection_of_every_rated_provider(self):
+        response = self.client.get(reverse("dashboard:home"))
+        self.assertContains(response, "League table")
+        self.assertEqual(len(response.context["table"].rows), 29)
+        self.assertContains(response, "Cheshire &amp; Greater Manchester CRC")
+        self.assertContains(response, '<span class="rating rating-none">not recorded</span>', html=True)
+
+    def test_completeness_is_stated(self):
+        response = self.client.get(reverse("dashboard:home"))
+        recorded = sum(row.record.ratings_recorded for row in response.context["table"].rows)
+        self.assertContains(response, f"<strong>{recorded} of 290</strong>", html=True)
+        self.assertContains(response, "how editors add the rest")
+
+    def test_all_inspections_toggle_shows_earlier_inspections_too(self):
+        response = self.client.get(reverse("dashboard:home"), {"scope": "all"})
+        self.assertEqual(len(response.context["table"].rows), 39)
+
+    def test_filters_narrow_the_table(self):
+        response = self.client.get(reverse("dashboard:home"), {"kind": "NPS", "rating": "good"})
+        names = {row.record.provider.name for row in response.context["table"].rows}
+        self.assertEqual(names, {"NPS Midlands", "NPS North East", "NPS North West", "NPS South West", "NPS South West & South Central", "NPS Wales"})  # fmt: skip
+        response = self.client.get(
+            reverse("dashboard:home"), {"scope": "all", "owner": "purple-futures", "year": "2019"}
+        )
+        self.assertEqual({row.record.provider.slug for row in response.context["table"].rows},
+                         {"cheshire-greater-manchester-crc", "hampshire-isle-of-wight-crc", "humberside-lincolnshire-north-yorkshire-crc"})  # fmt: skip
+
+    def test_every_column_sorts_with_unrecorded_ratings_last(self):
+        for column in [
+            "provider",
+            "kind",
+            "owner",
+            "published",
+            "overall",
+            "rating_2_2",
+            "total_score",
+            "ratings_recorded",
+        ]:
+            for order in (column, f"-{column}"):
+                with self.subTest(order=order):
+                    response = self.client.get(reverse("dashboard:home"), {"sort": order})
+                    self.assertEqual(response.status_code, 200)
+        rows = self.client.get(reverse("dashboard:home"), {"sort": "-rating_2_2"}).context["table"].rows
+        values = [row.record.rating_2_2 for row in rows]
+        recorded = [value for value in values if value is not None]
+        self.assertEqual(values[: len(recorded)], sorted(recorded, reverse=True))
+        self.assertTrue(all(value is None for value in values[len(recorded) :]))
+
+    def test_malformed_filters_are_a_400_naming_the_problem(self):
+        for params in (
+            {"kind": "XX"},
+            {"owner": "nobody"},
+            {"year": "20x9"},
+            {"rating": "excellent"},
+            {"scope": "some"},
+        ):
+            with self.subTest(params=params):
+                response = self.client.get(reverse("dashboard:home"), params)
+                self.assertEqual(response.status_code, 400)
+                self.assertContains(response, "Select a valid choice", status_code=400)
+
+    def test_an_unknown_export_format_is_a_400(self):
+        response = self.client.get(reverse("dashboard:home"), {"_export": "xls"})
+        self.assertEqual(response.status_code, 400)
+
+    def test_csv_export_matches_the_database(self):
+        response = self.client.get(reverse("dashboard:home"), {"_export": "csv", "scope": "all"})
+        self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
+        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        self.assertEqual(len(rows), Inspection.objects.rated().count())
+        cgm = next(
+            row
+            for row in rows
+            if row["Provider"] == "Cheshire & Greater Manchester CRC" and row["Published"] == "2019-04-03"
+        )
+        self.assertEqual(cgm["Overall rating"], "Requires improvement")
+        self.assertEqual(cgm["2.2"], "Inadequate")
+        self.assertEqual(cgm["3.1"], "not applicable")
+        self.assertEqual(cgm["Score (our computation)"], "10")
+        for rating in StandardRating.objects.filter(
+            inspection__report__framework__slug="standards-2018"
+        ).select_related("inspection__provider", "standard"):
+            exported = next(
+                row
+                for row in rows
+                if row["Provider"] == rating.inspection.provider.name
+                and row["Published"]
+                == (rating.inspection.report.published and self.partial(rating.inspection.report) or "")
+            )
+            self.assertEqual(exported[rating.standard.code], Rating(rating.rating).label)
+
+    @staticmethod
+    def partial(report):
+        from inspections.exports import partial_date
+
+        return partial_date(report.published, report.published_precision)
+
+    def test_json_export_holds_every_row_of_the_filtered_table(self):
+        response = self.client.get(reverse("dashboard:home"), {"_export": "json", "kind": "NPS"})
+        data = json.loads(response.content)
+        self.assertEqual(len(data), Provider.objects.nps_divisions().count())
+        self.assertTrue(all(row["Kind"] == "NPS" for row in data))
+
+    def test_the_distribution_chart_has_a_summary_and_a_data_table(self):
+        response = self.client.get(reverse("dashboard:home"))
+        chart = response.context["charts"]["ratings-by-standard"]
+        self.assertEqual(len(chart.rows), 12)
+        self.assertContains(response, 'data-figure-id="figure-ratings-by-standard"')
+        self.assertContains(response, 'id="figure-ratings-by-standard" type="application/json"')
+        self.assertContains(response, chart.summary)
+        self.assertNotContains(response, "<script>")  # no inline executable script
+
+    def test_query_budget_is_fixed(self):
+        self.assertFixedQueries(reverse("dashboard:home"), 9)
+
+    def test_export_query_budget_is_fixed(self):
+        self.assertFixedQueries(reverse("dashboard:home") + "?_export=csv&scope=all", 3)
+
+
+class ProviderPageTests(PageTestCase):
+    def test_owner_area_inspections_and_timeline(self):
+        response = self.client.get(reverse("dashboard:provider", args=["cheshire-greater-manchester-crc"]))
+        self.assertContains(response, "Purple Futures")
+        self.assertContains(response, self.cgm.get_absolute_url())
+        self.assertContains(response, self.cgm_qi.get_absolute_url())
+        self.assertIn("overall-over-time", response.context["charts"])
+        self.assertIn("facts-over-time", response.context["charts"])
+        self.assertContains(response, "The performance figure" if False else "England and Wales")
+
+    def test_ownership_periods_are_shown(self):
+        response = self.client.get(reverse("dashboard:provider", args=["wales-crc"]))
+        self.assertContains(response, "Working Links")
+        self.assertContains(response, "Feb 2015 to Feb 2019")
+        self.assertContains(response, "Seetec")
+
+    def test_unknown_provider_is_a_404(self):
+        self.assertEqual(self.client.get("/providers/no-such-crc/").status_code, 404)
+
+    def test_query_budget_is_fixed(self):
+        self.assertFixedQueries(reverse("dashboard:provider", args=["cheshire-greater-manchester-crc"]), 12)
+
+
+class InspectionPageTests(PageTestCase):
+    def test_the_summary_of_ratings_links_down_to_each_standard(self):
+        response = self.client.get(self.cgm.get_absolute_url())
+        for code in ("1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "4.1", "4.2"):
+            self.assertContains(response, reverse("dashboard:inspection_standard", args=[self.cgm.pk, code]))
+        self.assertNotContains(response, reverse("dashboard:inspection_standard", args=[self.cgm.pk, "3.1"]))
+        self.assertContains(response, "Our computation, not the inspectorate's judgement")
+        self.assertContains(response, "score 10 of 30 points")
+
+    def test_the_sunburst_links_each_standard(self):
+        chart = self.client.get(self.cgm.get_absolute_url()).context["charts"]["drilldown"]
+        self.assertIn(
+            reverse("dashboard:inspection_standard", args=[self.cgm.pk, "2.2"]), chart.figure["data"][0]["customdata"]
+        )
+
+    def test_facts_recommendations_findings_and_citation(self):
+        response = self.client.get(self.cgm.get_absolute_url())
+        self.assertContains(response, "The performance figure for all England and Wales" if False else "79%")
+        self.assertContains(response, "Purple Futures should:")
+        self.assertContains(response, "Strength")
+        self.assertContains(
+            response, "HM Inspectorate of Probation, &#x27;An inspection of Cheshire and Greater Manchester"
+        )
+        self.assertIn("facts-against-national", response.context["charts"])
+
+    def test_a_quality_and_impact_inspection_shows_judgements_scores_and_tables(self):
+        response = self.client.get(self.cgm_qi.get_absolute_url())
+        self.assertContains(response, "Overall, performance fell short of our expectations")
+        self.assertContains(response, "Table 2: Volumes of average cases held")
+        self.assertIn("case-sample-scores", response.context["charts"])
+        self.assertContains(response, "About the CRC and the NPS together")
+
+    def test_unknown_inspection_is_a_404(self):
+        self.assertEqual(self.client.get("/inspections/999999/").status_code, 404)
+        self.assertEqual(self.client.get("/inspections/abc/").status_code, 404)
+
+    def test_query_budget_is_fixed(self):
+        self.assertFixedQueries(self.cgm.get_absolute_url(), 13)
+
+
+class InspectionStandardPageTests(PageTestCase):
+    def test_planning_shows_rating_rule_findings_and_citation(self):
+        url = reverse("dashboard:inspection_standard", args=[self.cgm.pk, "2.2"])
+        response = self.client.get(url)
+        self.assertContains(response, "Inadequate")
+        self.assertContains(response, "Summary of ratings, p.7")
+        self.assertContains(response, "0 of 3 scores are recorded")
+        self.assertContains(response, "Does planning focus sufficiently on keeping other people safe?")
+        self.assertContains(response, "section 2.2 Planning")
+        self.assertContains(response, 'aria-label="Breadcrumb"')
+
+    def test_the_rule_reason_names_the_deciding_key_question_when_scores_exist(self):
+        qi_url = reverse("dashboard:inspection_standard", args=[self.cgm_qi.pk, "RR"])
+        response = self.client.get(qi_url)
+        self.assertIn("key-question-scores", response.context["charts"])
+        self.assertContains(response, "Attitudes to offending")
+
+    def test_a_discretion_note_is_shown(self):
+        response = self.client.get(reverse("dashboard:inspection_standard", args=[self.west_yorkshire.pk, "1.1"]))
+        self.assertContains(response, "Despite the domain two scores for case supervision being rated as")
+
+    def test_unknown_or_inapplicable_standard_is_a_404(self):
+        for code in ("9.9", "3.1"):
+            with self.subTest(code=code):
+                url = reverse("dashboard:inspection_standard", args=[self.cgm.pk, code])
+                self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_query_budget_is_fixed(self):
+        self.assertFixedQueries(reverse("dashboard:inspection_standard", args=[self.cgm.pk, "2.2"]), 11)
+
+
+class StandardPageTests(PageTestCase):
+    def test_distribution_ranking_and_links_down(self):
+        response = self.client.get(reverse("dashboard:standard", args=["standards-2018", "2.2"]))
+        self.assertContains(response, "Ranking")
+        self.assertContains(response, "our computation")
+        self.assertContains(response, reverse("dashboard:inspection_standard", args=[self.cgm.pk, "2.2"]))
+        ranking = response.context["ranking"]
+        rated = [row["rating"] for row in ranking if row["rating"] is not None]
+        self.assertEqual(rated, sorted(rated, reverse=True))
+
+    def test_key_question_scores_side_by_side(self):
+        response = self.client.get(reverse("dashboard:standard", args=["quality-impact-2016", "RR"]))
+        chart = response.context["charts"]["key-question-scores"]
+        self.assertEqual(len(chart.rows), 2)
+
+    def test_unknown_standard_is_a_404(self):
+        self.assertEqual(self.client.get("/standards/standards-2018/7.7/").status_code, 404)
+        self.assertEqual(self.client.get("/standards/nope/2.2/").status_code, 404)
+
+    def test_standards_index(self):
+        self.assertContains(self.client.get(reverse("dashboard:standards")), "2.2 Planning")
+
+    def test_query_budget_is_fixed(self):
+        self.assertFixedQueries(reverse("dashboard:standard", args=["standards-2018", "2.2"]), 6)
+
+
+class OwnerPageTests(PageTestCase):
+    def test_owner_groups_are_compared(self):
+        response = self.client.get(reverse("dashboard:owners"))
+        self.assertContains(response, "Purple Futures")
+        self.assertIn("owner-comparison", response.context["charts"])
+
+    def test_an_owner_page_lists_its_providers_and_ratings(self):
+        response = self.client.get(reverse("dashboard:owner", args=["purple-futures"]))
+        for name in ("Merseyside CRC", "West Yorkshire CRC", "Hampshire &amp; Isle of Wight CRC"):
+            self.assertContains(response, name)
+
+    def test_unknown_owner_is_a_404(self):
+        self.assertEqual(self.client.get("/owners/nobody/").status_code, 404)
+
+    def test_query_budgets_are_fixed(self):
+        self.assertFixedQueries(reverse("dashboard:owners"), 2)
+
+    def test_owner_query_budget_is_fixed(self):
+        self.assertFixedQueries(reverse("dashboard:owner", args=["purple-futures"]), 3)
+
+
+class ComparePageTests(PageTestCase):
+    def url(self, *pks):
+        return reverse("dashboard:compare") + "?" + "&".join(f"inspection={pk}" for pk in pks)
+
+    def test_two_to_four_inspections_side_by_side(self):
+        response = self.client.get(self.url(self.cgm.pk, self.west_yorkshire.pk))
+        self.assertEqual(len(response.context["inspections"]), 2)
+        self.assertIn("compare-ratings", response.context["charts"])
+        self.assertContains(response, "Cheshire &amp; Greater Manchester CRC (3 April 2019)")
+
+    def test_the_form_alone_without_a_choice(self):
+        self.assertEqual(self.client.get(reverse("dashboard:compare")).status_code, 200)
+
+    def test_bad_choices_are_a_400(self):
+        for url in (self.url(self.cgm.pk), self.url(*Inspection.objects.rated().values_list("pk", flat=True)[:5]),
+                    self.url(999999, self.cgm.pk), self.url("abc", self.cgm.pk)):  # fmt: skip
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 400)
+
+    def test_query_budget_is_fixed(self):
+        self.assertFixedQueries(self.url(self.cgm.pk, self.west_yorkshire.pk), 6)
+
+
+class EmbedTests(PageTestCase):
+    def test_a_chart_renders_alone_with_its_source_and_a_link_back(self):
+        response = self.client.get(reverse("dashboard:home"), {"embed": "ratings-by-standard"})
+        self.assertContains(response, "See the full page and every source")
+        self.assertContains(response, "Source:")
+        self.assertNotIn("X-Frame-Options", response.headers)
+
+    def test_pages_offer_the_iframe_snippet_and_refuse_framing_themselves(self):
+        response = self.client.get(reverse("dashboard:home"))
+        self.assertContains(response, "embed=ratings-by-standard")
+        self.assertEqual(response["X-Frame-Options"], "DENY")
+
+    def test_an_unknown_chart_is_a_404(self):
+        self.assertEqual(self.client.get(reverse("dashboard:home"), {"embed": "nope"}).status_code, 404)
+
+
+class AboutPageTests(PageTestCase):
+    def test_about_explains_completeness_rules_and_editing(self):
+        response = self.client.get(reverse("dashboard:about"))
+        self.assertContains(response, "How editors add the rest")
+        self.assertContains(response, "our computation")
