@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint format check-migrations data
+.PHONY: install run test test-browser lint format check-migrations data
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -39,3 +39,8 @@ format: install
 
 check-migrations: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# End-to-end tests in Debian's Chromium (never a downloaded browser).
+test-browser: install
+	@test -x /usr/bin/chromium || (apt-get install -y chromium >/dev/null) || (echo "Install Debian's chromium package first" && exit 1)
+	$(BIN)/python -m pytest -m browser -p no:xdist -q tests/browser

@@ -1,0 +1,110 @@
+"""End to end in real headless Chromium: the journalist's three clicks, and every chart drawn.
+
+Run with `make test-browser` (Debian's chromium at /usr/bin/chromium; no browser download).
+"""
+
+import os
+import shutil
+
+import pytest
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+
+from inspections.importers import load_bundled_data
+
+pytestmark = pytest.mark.browser
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Chromium is not installed (make test-browser installs it)")
+class JourneyTests(StaticLiveServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
+        # test itself (loading data) happen outside page interactions.
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        super().setUpClass()
+        from playwright.sync_api import sync_playwright
+
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
+
+    def setUp(self):
+        load_bundled_data()
+        self.page = self.browser.new_page(viewport={"width": 1280, "height": 900})
+        self.console_errors = []
+        self.page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+
+    def tearDown(self):
+        self.page.close()
+
+    def assertChartsRendered(self):
+        charts = self.page.locator(".chart[data-figure-id]")
+        for index in range(charts.count()):
+            chart = charts.nth(index)
+            chart.locator("svg.main-svg").first.wait_for(state="attached", timeout=10_000)
+            self.assertEqual(chart.get_attribute("data-rendered"), "true")
+        self.assertEqual(self.console_errors, [])
+        return charts.count()
+
+    def test_from_the_home_page_to_planning_at_cheshire_and_greater_manchester(self):
+        self.page.goto(self.live_server_url + "/")
+        self.assertGreaterEqual(self.assertChartsRendered(), 1)
+
+        self.page.get_by_role("link", name="Cheshire & Greater Manchester CRC", exact=True).click()
+        self.page.wait_for_load_state()
+        self.assertIn("inspection published 3 April 2019", self.page.locator("h1").inner_text())
+        self.assertGreaterEqual(self.assertChartsRendered(), 2)  # the sunburst and the facts chart
+
+        self.page.get_by_role("link", name="2.2 Planning", exact=True).click()
+        self.page.wait_for_load_state()
+        self.assertEqual(self.page.locator("h1").inner_text(), "2.2 Planning: Cheshire & Greater Manchester CRC")
+        self.assertIn("Inadequate", self.page.locator("#rating-heading").inner_text())
+        self.assertIn("Does planning focus sufficiently on keeping other people safe?", self.page.content())
+        self.assertIn("score not recorded", self.page.locator(".key-questions").inner_text())
+        citation = self.page.locator("#citation-text").input_value()
+        self.assertIn("section 2.2 Planning", citation)
+        self.assertIn("Summary of ratings, p.7", self.page.locator("#rating-heading + p").inner_text())
+        breadcrumb = self.page.get_by_role("navigation", name="Breadcrumb").inner_text()
+        self.assertIn("2. Case supervision", breadcrumb)
+        self.assertChartsRendered()
+
+    def test_key_question_scores_are_drawn_against_the_band_lines(self):
+        self.page.goto(self.live_server_url + "/providers/cheshire-greater-manchester-crc/")
+        self.assertChartsRendered()
+        self.page.get_by_role("link", name="The effectiveness of probation work in Greater Manchester").click()
+        self.page.wait_for_load_state()
+        self.page.get_by_role("link", name="Reducing reoffending", exact=True).click()
+        self.page.wait_for_url("**/standards/RR/")
+        self.assertChartsRendered()
+        self.assertIn("29%", self.page.locator(".chart-data").text_content())
+        band_labels = self.page.locator(".chart .annotation-text").evaluate_all(
+            "nodes => nodes.map(node => node.textContent)"
+        )
+        self.assertIn("50%: Requires improvement", band_labels)
+
+    def test_the_sunburst_takes_you_to_a_standard(self):
+        self.page.goto(self.live_server_url + "/")
+        self.page.get_by_role("link", name="Cheshire & Greater Manchester CRC", exact=True).click()
+        self.page.wait_for_load_state()
+        self.assertChartsRendered()
+        segment = self.page.locator("#chart-drilldown g.slice", has_text="2.2 Planning").first
+        segment.click()
+        self.page.wait_for_url("**/standards/2.2/")
+        self.assertIn("2.2 Planning", self.page.locator("h1").inner_text())
+
+    def test_every_page_type_draws_its_charts_at_phone_width(self):
+        self.page.set_viewport_size({"width": 375, "height": 800})
+        for path in ["/", "/owners/", "/standards/standards-2018/2.2/", "/providers/west-yorkshire-crc/"]:
+            with self.subTest(path=path):
+                self.page.goto(self.live_server_url + path)
+                self.assertChartsRendered()
+                width = self.page.evaluate("document.documentElement.scrollWidth")
+                self.assertLessEqual(width, 375, f"{path} scrolls sideways at 375px")
