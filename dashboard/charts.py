@@ -21,6 +21,17 @@ NOT_RECORDED = "not recorded"
 # Patterns repeat the rating in each bar so colour never carries it alone.
 RATING_PATTERNS = {Rating.OUTSTANDING: "", Rating.GOOD: ".", Rating.REQUIRES_IMPROVEMENT: "/", Rating.INADEQUATE: "x"}
 BAND_LINES = [(50, "50%: Requires improvement"), (65, "65%: Good"), (80, "80%: Outstanding")]
+# The performance measures reports set against England and Wales and a target.
+PERFORMANCE_METRICS = {"proven-reoffending", "order-completions", "licence-compliance", "unpaid-work-completions"}
+SERIES_COLOURS = ["#1d70b8", "#00703c", "#8f4e00", "#4c2c92", "#b10e1e", "#0b0c0c"]
+# Every time axis spans the era of the CRCs, so one point is not stretched into hours.
+ERA_AXIS = {
+    "type": "date",
+    "range": ["2016-01-01", "2021-12-31"],
+    "dtick": "M12",
+    "tickformat": "%Y",
+    "automargin": True,
+}
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Arial, sans-serif", "size": 13, "color": "#0b0c0c"}
 
 
@@ -45,11 +56,27 @@ def plain_layout(**layout):
         "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
-        "legend": {"orientation": "h", "y": -0.15},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.18},
         "hoverlabel": {"font": FONT},
     }
     base.update(layout)
+    for axis in ("xaxis", "yaxis"):
+        # Room for tick labels, whatever their length.
+        base[axis] = {"automargin": True, **base.get(axis, {})}
     return base
+
+
+def wrap_label(text, width=20):
+    """Break a long axis label over lines so charts stay readable at phone width."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
 
 
 def figure_json(figure):
@@ -69,7 +96,7 @@ def rating_distribution(chart_id, title, standards, counts, total_by_standard, s
     `counts` maps (standard code, rating) -> n; `total_by_standard` maps code -> inspections it
     applies to, so the remainder is shown as "not recorded".
     """
-    labels = [f"{standard.code} {standard.name}" for standard in standards]
+    labels = [wrap_label(f"{standard.code} {standard.name}") for standard in standards]
     figure = go.Figure()
     rows = []
     for rating in [*reversed(Rating), None]:
@@ -108,7 +135,7 @@ def rating_distribution(chart_id, title, standards, counts, total_by_standard, s
         plain_layout(
             barmode="stack",
             yaxis={"autorange": "reversed", "automargin": True},
-            xaxis={"title": {"text": "Providers"}, "dtick": 5},
+            xaxis={"title": {"text": "Number of providers"}},
         )
     )
     recorded_total = sum(counts.values())
@@ -125,7 +152,7 @@ def rating_distribution(chart_id, title, standards, counts, total_by_standard, s
         figure=figure_json(figure),
         headers=["Standard", *(r.label for r in reversed(Rating)), "Not recorded"],
         rows=rows,
-        height=80 + 32 * len(standards),
+        height=200 + 40 * len(standards),
     )
 
 
@@ -157,7 +184,7 @@ def rating_timeline(inspections):
                 "ticktext": [r.label for r in Rating],
                 "automargin": True,
             },
-            xaxis={"type": "date", "automargin": True},
+            xaxis=ERA_AXIS,
             showlegend=False,
         )
     )
@@ -410,16 +437,17 @@ def compare_ratings(inspections, standards, ratings_by_inspection):
 
 
 def owner_comparison(owner_rows):
-    """Stacked bars of overall ratings per owner group (latest inspection of each provider)."""
+    """Stacked horizontal bars of overall ratings per owner group (latest inspection of each provider)."""
     figure = go.Figure()
-    names = [row["owner"].name for row in owner_rows]
+    names = [wrap_label(row["owner"].name) for row in owner_rows]
     for rating in [*reversed(Rating), None]:
         key = rating.value if rating is not None else None
         figure.add_trace(
             go.Bar(
                 name=rating_label(rating),
-                x=names,
-                y=[row["counts"].get(key, 0) for row in owner_rows],
+                y=names,
+                x=[row["counts"].get(key, 0) for row in owner_rows],
+                orientation="h",
                 marker={
                     "color": RATING_COLOURS[rating],
                     "line": {"color": "#505a5f", "width": 1},
@@ -431,10 +459,11 @@ def owner_comparison(owner_rows):
                         "size": 6,
                     },
                 },
+                hovertemplate="%{y}: %{x} " + rating_label(rating) + "<extra></extra>",
             )
         )
     figure.update_layout(
-        plain_layout(barmode="stack", yaxis={"title": {"text": "Providers"}, "dtick": 1}, xaxis={"automargin": True})
+        plain_layout(barmode="stack", xaxis={"title": {"text": "Number of providers"}}, yaxis={"autorange": "reversed"})
     )
     good = [
         row["owner"].name
@@ -454,6 +483,7 @@ def owner_comparison(owner_rows):
             [row["owner"].name, *(row["counts"].get(r.value, 0) for r in reversed(Rating)), row["counts"].get(None, 0)]
             for row in owner_rows
         ],
+        height=200 + 44 * len(owner_rows),
     )
 
 
@@ -518,11 +548,7 @@ def facts_over_time(inspections):
         if not inspection.report.published:
             continue
         for fact in inspection.facts.all():
-            if (
-                fact.unit == "%"
-                and fact.value is not None
-                and fact.metric.slug not in {"case-sample-finding", "case-sample-profile"}
-            ):
+            if fact.metric.slug in PERFORMANCE_METRICS and fact.value is not None:
                 series[fact.metric].append((inspection.report.published, fact))
     if not series:
         return None
@@ -548,7 +574,7 @@ def facts_over_time(inspections):
                     x=[d.isoformat() for d, _f in national],
                     y=[float(f.national_value) for _d, f in national],
                     mode="markers",
-                    marker={"symbol": "diamond-open", "size": 11},
+                    marker={"symbol": "diamond-open", "size": 12, "color": colour, "line": {"width": 2}},
                     hovertemplate="%{x|%B %Y}: %{y}% (England and Wales)<extra></extra>",
                 )  # fmt: skip
             )
@@ -565,14 +591,14 @@ def facts_over_time(inspections):
     figure.update_layout(
         plain_layout(
             yaxis={"range": [0, 100], "title": {"text": "%"}},
-            xaxis={"type": "date"},
-            legend={"orientation": "v", "y": -0.2},
+            xaxis=ERA_AXIS,
+            legend={"orientation": "h", "y": -0.2},
         )
     )
     return Chart(
         id="facts-over-time",
         title="Performance figures over time",
-        summary=f"{len(rows)} percentage figures across {len({r[0] for r in rows})} inspections, with England and Wales figures where the report gives them.",
+        summary=f"{len(rows)} performance figures across {len({r[0] for r in rows})} inspections, with England and Wales figures where the report gives them.",
         figure=figure_json(figure),
         headers=["Published", "Measure", "Value", "England and Wales", "Target"],
         rows=rows,
