@@ -554,7 +554,8 @@ def facts_over_time(inspections):
         return None
     figure = go.Figure()
     rows = []
-    for metric, points in sorted(series.items(), key=lambda item: item[0].position):
+    for index, (metric, points) in enumerate(sorted(series.items(), key=lambda item: item[0].position)):
+        colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
         points.sort(key=lambda point: point[0])
         dates = [date.isoformat() for date, _fact in points]
         figure.add_trace(
@@ -563,6 +564,8 @@ def facts_over_time(inspections):
                 x=dates,
                 y=[float(f.value) for _d, f in points],
                 mode="lines+markers",
+                marker={"color": colour, "size": 9},
+                line={"color": colour},
                 hovertemplate="%{x|%B %Y}: %{y}%<extra>" + metric.name + "</extra>",
             )  # fmt: skip
         )
