@@ -20,7 +20,6 @@ RATING_COLOURS = {
 NOT_RECORDED = "not recorded"
 # Patterns repeat the rating in each bar so colour never carries it alone.
 RATING_PATTERNS = {Rating.OUTSTANDING: "", Rating.GOOD: ".", Rating.REQUIRES_IMPROVEMENT: "/", Rating.INADEQUATE: "x"}
-BAND_LINES = [(50, "50%: Requires improvement"), (65, "65%: Good"), (80, "80%: Outstanding")]
 # The performance measures reports set against England and Wales and a target.
 PERFORMANCE_METRICS = {"proven-reoffending", "order-completions", "licence-compliance", "unpaid-work-completions"}
 SERIES_COLOURS = ["#1d70b8", "#00703c", "#8f4e00", "#4c2c92", "#b10e1e", "#0b0c0c"]
@@ -212,7 +211,7 @@ def rating_timeline(inspections):
     )
 
 
-def key_question_scores(chart_id, title, scores, summary_subject):
+def key_question_scores(chart_id, title, scores, summary_subject, bands=()):
     """Horizontal bars of key-question scores against the 50/65/80% band lines."""
     labels = [score.key_question.text for score in scores]
     figure = go.Figure(
@@ -226,7 +225,7 @@ def key_question_scores(chart_id, title, scores, summary_subject):
             hovertemplate="%{y}: %{x}%<extra></extra>",
         )
     )
-    shapes, annotations = band_lines()
+    shapes, annotations = band_lines(bands)
     figure.update_layout(
         plain_layout(
             xaxis={"range": [0, 105], "title": {"text": "% of sampled cases judged sufficient"}},
@@ -247,6 +246,7 @@ def key_question_scores(chart_id, title, scores, summary_subject):
         title=title,
         summary=summary,
         figure=figure_json(figure),
+        note=band_note(bands),
         headers=["Key question", "% judged sufficient", "Cases"],
         rows=[
             [score.key_question.text, f"{score.percent.normalize():f}%", score.cases_total or "not stated"]
@@ -256,14 +256,17 @@ def key_question_scores(chart_id, title, scores, summary_subject):
     )
 
 
-def band_lines():
+def band_lines(bands):
+    """Dashed lines at the framework's key-question band edges (none for a framework without)."""
     shapes, annotations = [], []
-    for percent, label in BAND_LINES:
+    for minimum, label in bands:
+        if float(minimum) <= 0:
+            continue
         shapes.append(
             {
                 "type": "line",
-                "x0": percent,
-                "x1": percent,
+                "x0": minimum,
+                "x1": minimum,
                 "yref": "paper",
                 "y0": 0,
                 "y1": 1,
@@ -272,16 +275,22 @@ def band_lines():
         )
         annotations.append(
             {
-                "x": percent,
+                "x": minimum,
                 "yref": "paper",
                 "y": 1.0,
-                "text": label,
+                "text": f"{minimum}%",
+                "hovertext": f"{minimum}% or more: {label}",
                 "showarrow": False,
                 "yanchor": "bottom",
                 "font": {"size": 11, "color": "#505a5f"},
             }  # fmt: skip
         )
     return shapes, annotations
+
+
+def band_note(bands):
+    edges = [f"{label} from {minimum}%" for minimum, label in bands if float(minimum) > 0]
+    return f"Dashed lines mark the rule's bands: {', '.join(edges)} (see About the data)." if edges else ""
 
 
 def facts_against_comparators(facts):
@@ -404,7 +413,7 @@ def compare_ratings(inspections, standards, ratings_by_inspection):
         values = [ratings_by_inspection[inspection.pk].get(standard.code) for standard in standards]
         figure.add_trace(
             go.Bar(
-                name=f"{inspection.provider.name} ({inspection.report.published_text})",
+                name=wrap_label(f"{inspection.provider.name} ({inspection.report.published_text})", 36),
                 x=[standard.code for standard in standards],
                 y=[(v + 1) if v is not None else None for v in values],
                 text=[rating_label(v) for v in values],
@@ -420,7 +429,7 @@ def compare_ratings(inspections, standards, ratings_by_inspection):
                 "range": [0, 4.3],
                 "automargin": True,
             },
-            xaxis={"title": {"text": "Standard"}},
+            xaxis={"title": {"text": "Standard"}, "type": "category"},
         )
     )
     return Chart(
@@ -487,7 +496,7 @@ def owner_comparison(owner_rows):
     )
 
 
-def standard_scores_dot_plot(standard, scores_by_inspection):
+def standard_scores_dot_plot(standard, scores_by_inspection, bands=()):
     """Each provider's key-question scores on one standard, side by side."""
     inspections = list(scores_by_inspection)
     if not inspections:
@@ -512,14 +521,14 @@ def standard_scores_dot_plot(standard, scores_by_inspection):
                 hovertemplate="%{y}: %{x}%<extra>" + question.code + "</extra>",
             )  # fmt: skip
         )
-    shapes, annotations = band_lines()
+    shapes, annotations = band_lines(bands)
     figure.update_layout(
         plain_layout(
             xaxis={"range": [0, 105], "title": {"text": "% of sampled cases judged sufficient"}},
             yaxis={"automargin": True},
             shapes=shapes,
             annotations=annotations,
-            legend={"orientation": "v", "y": -0.25},
+            legend={"orientation": "h", "yanchor": "top", "y": -0.15},
             margin={"l": 10, "r": 10, "t": 30, "b": 40},
         )
     )
@@ -535,6 +544,7 @@ def standard_scores_dot_plot(standard, scores_by_inspection):
         title=f"Key-question scores on {standard.code} {standard.name}, by inspection",
         summary=f"Key-question scores are recorded for {len(inspections)} inspections on {standard.code} {standard.name}.",
         figure=figure_json(figure),
+        note=band_note(bands),
         headers=["Inspection", *(q.text for q in questions)],
         rows=rows,
         height=200 + 40 * len(inspections),

@@ -236,7 +236,13 @@ def inspection_detail(request, pk):
     scores = list(inspection.scores.all())
     if scores:
         chart_list.append(
-            charts.key_question_scores("case-sample-scores", "Case-sample scores", scores, inspection.provider.name)
+            charts.key_question_scores(
+                "case-sample-scores",
+                "Case-sample scores",
+                scores,
+                inspection.provider.name,
+                bands=framework.key_question_bands,
+            )
         )
     findings = defaultdict(list)
     for finding in inspection.findings.all():
@@ -297,6 +303,7 @@ def inspection_standard(request, pk, code):
             f"{standard.code} {standard.name}: key-question scores",
             scores,
             f"{inspection.provider.name}, {standard.name}",
+            bands=inspection.report.framework.key_question_bands,
         )
     return render_page(
         request,
@@ -363,20 +370,22 @@ def standard_detail(request, framework, code):
         (standard.code, Rating(row["rating"])) for row in ranking if row["latest"] and row["rating"] is not None
     )
     latest_total = sum(1 for row in ranking if row["latest"])
-    distribution = charts.rating_distribution(
-        "rating-distribution",
-        f"{standard.code} {standard.name}: ratings at each provider's latest inspection",
-        [standard],
-        counts,
-        {standard.code: latest_total},
-        f"the latest inspection of {latest_total} providers",
-    )
+    distribution = None
+    if standard.framework.has_four_point_ratings:
+        distribution = charts.rating_distribution(
+            "rating-distribution",
+            f"{standard.code} {standard.name}: ratings at each provider's latest inspection",
+            [standard],
+            counts,
+            {standard.code: latest_total},
+            f"the latest inspection of {latest_total} providers",
+        )
     scores = {i: {s.key_question_id: s for s in i.standard_scores} for i in inspections if i.standard_scores}
     return render_page(
         request,
         "dashboard/standard.html",
         {"standard": standard, "ranking": ranking, "title": f"{standard.code} {standard.name}"},
-        [distribution, charts.standard_scores_dot_plot(standard, scores)],
+        [distribution, charts.standard_scores_dot_plot(standard, scores, bands=standard.framework.key_question_bands)],
     )
 
 
