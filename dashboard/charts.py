@@ -591,6 +591,18 @@ def facts_over_time(inspections):
                     hovertemplate="%{x|%B %Y}: %{y}% (England and Wales)<extra></extra>",
                 )  # fmt: skip
             )
+        targets = [(d, f) for d, f in points if f.target_value is not None]
+        if targets:
+            figure.add_trace(
+                go.Scatter(
+                    name=f"{metric.name}: target",
+                    x=[d.isoformat() for d, _f in targets],
+                    y=[float(f.target_value) for _d, f in targets],
+                    mode="markers",
+                    marker={"symbol": "line-ew-open", "size": 18, "color": colour, "line": {"width": 3}},
+                    hovertemplate="%{x|%B %Y}: %{y}% (target)<extra></extra>",
+                )
+            )
         for date, fact in points:
             rows.append(
                 [
@@ -611,7 +623,7 @@ def facts_over_time(inspections):
     return Chart(
         id="facts-over-time",
         title="Performance figures over time",
-        summary=f"{len(rows)} performance figures across {len({r[0] for r in rows})} inspections, with England and Wales figures where the report gives them.",
+        summary=f"{len(rows)} performance figures across {len({r[0] for r in rows})} inspections, with England and Wales figures and targets where the report gives them.",
         figure=figure_json(figure),
         headers=["Published", "Measure", "Value", "England and Wales", "Target"],
         rows=rows,
