@@ -134,7 +134,7 @@ def rating_distribution(chart_id, title, standards, counts, total_by_standard, s
         plain_layout(
             barmode="stack",
             yaxis={"autorange": "reversed", "automargin": True},
-            xaxis={"title": {"text": "Number of providers"}},
+            xaxis={"title": {"text": ""}},
         )
     )
     recorded_total = sum(counts.values())
@@ -471,9 +471,7 @@ def owner_comparison(owner_rows):
                 hovertemplate="%{y}: %{x} " + rating_label(rating) + "<extra></extra>",
             )
         )
-    figure.update_layout(
-        plain_layout(barmode="stack", xaxis={"title": {"text": "Number of providers"}}, yaxis={"autorange": "reversed"})
-    )
+    figure.update_layout(plain_layout(barmode="stack", yaxis={"autorange": "reversed"}))
     good = [
         row["owner"].name
         for row in owner_rows
@@ -481,7 +479,7 @@ def owner_comparison(owner_rows):
     ]
     return Chart(
         id="owner-comparison",
-        title="Overall rating at the latest inspection, by owner group",
+        title="Overall rating at the latest inspection, by owner group (number of providers)",
         summary=(
             f"{len(owner_rows)} owner groups; providers rated Good or better at their latest inspection are owned by: "
             f"{', '.join(good) if good else 'none'}."

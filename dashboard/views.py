@@ -112,7 +112,7 @@ def national_distribution(standards):
     totals = {s.code: sum(n for kind, n in by_kind.items() if s.applies_to_kind(kind)) for s in standards}
     return charts.rating_distribution(
         "ratings-by-standard",
-        "Ratings by standard at each provider's latest inspection",
+        "Ratings by standard at each provider's latest inspection (number of providers)",
         standards,
         counts,
         totals,
@@ -374,7 +374,7 @@ def standard_detail(request, framework, code):
     if standard.framework.has_four_point_ratings:
         distribution = charts.rating_distribution(
             "rating-distribution",
-            f"{standard.code} {standard.name}: ratings at each provider's latest inspection",
+            f"{standard.code} {standard.name}: ratings at each provider's latest inspection (number of providers)",
             [standard],
             counts,
             {standard.code: latest_total},
