@@ -71,7 +71,10 @@ def parse_exact_number(text):
 
 
 class Loader:
-    def __init__(self, data_dir):
+    def __init__(self, data_dir=DATA_DIR, partial=False):
+        # partial: an import of one report. It fills and corrects values but never erases one the
+        # report did not yield, and leaves alone the collections it found nothing for.
+        self.partial = partial
         self.data_dir = Path(data_dir)
         self.counts = Counter()
         self.path = None
@@ -117,7 +120,11 @@ class Loader:
             obj.save()
             self.counts[f"{model.__name__} created"] += 1
             return obj
-        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        changed = [
+            name
+            for name, value in values.items()
+            if getattr(obj, name) != value and not (self.partial and value in ("", None))
+        ]
         if changed:
             for name in changed:
                 setattr(obj, name, values[name])
@@ -128,12 +135,15 @@ class Loader:
             self.counts[f"{model.__name__} unchanged"] += 1
         return obj
 
-    def sync_children(self, model, existing, desired, fields, where):
+    def sync_children(self, model, existing, desired, fields, where, present=True):
         """Make a collection of child rows equal `desired` (a list of unsaved objects).
 
         When the collection already holds the same values in the same order nothing is written,
         so reloading changes nothing; otherwise the collection is replaced as a whole.
         """
+
+        if self.partial and not present:
+            return
 
         def row(obj):
             return tuple(getattr(obj, name) for name in fields)
@@ -326,7 +336,9 @@ class Loader:
             )
             for number, entry in enumerate(data.get("findings", []))
         ]
-        self.sync_children(Finding, report.findings.filter(inspection=None), desired, FINDING_FIELDS, "findings")
+        self.sync_children(
+            Finding, report.findings.filter(inspection=None), desired, FINDING_FIELDS, "findings", "findings" in data
+        )
         desired = []
         only_inspection = next(iter(inspections.values())) if len(inspections) == 1 else None
         for number, entry in enumerate(data.get("recommendations", [])):
@@ -354,6 +366,7 @@ class Loader:
             desired,
             ["inspection_id", "number", "addressee", "text", "source_id", "location", "quote"],
             "recommendations",
+            "recommendations" in data,
         )
         desired = []
         for number, entry in enumerate(data.get("tables", [])):
@@ -381,6 +394,7 @@ class Loader:
             desired,
             ["inspection_id", "number", "title", "columns", "rows", "note", "source_id", "location", "quote"],
             "tables",
+            "tables" in data,
         )
         self.load_context_facts(data.get("facts", []), "facts")
 
@@ -433,6 +447,7 @@ class Loader:
             desired,
             ["standard_id", "rating", "judgement", "narrative", "discretion_note", "source_id", "location", "quote"],
             f"{where}.ratings",
+            "ratings" in entry,
         )
 
         questions = {q.code: q for q in KeyQuestion.objects.filter(standard__framework=framework)}
@@ -458,6 +473,7 @@ class Loader:
             desired,
             ["key_question_id", "percent", "cases_sufficient", "cases_total", "source_id", "location", "quote"],
             f"{where}.scores",
+            "scores" in entry,
         )
 
         desired = [
@@ -466,7 +482,7 @@ class Loader:
             )
             for number, fact in enumerate(entry.get("facts", []))
         ]
-        self.sync_children(Fact, inspection.facts.all(), desired, FACT_FIELDS, f"{where}.facts")
+        self.sync_children(Fact, inspection.facts.all(), desired, FACT_FIELDS, f"{where}.facts", "facts" in entry)
 
         desired = [
             Finding(
@@ -477,7 +493,9 @@ class Loader:
             )
             for number, finding in enumerate(entry.get("findings", []))
         ]
-        self.sync_children(Finding, inspection.findings.all(), desired, FINDING_FIELDS, f"{where}.findings")
+        self.sync_children(
+            Finding, inspection.findings.all(), desired, FINDING_FIELDS, f"{where}.findings", "findings" in entry
+        )
         return inspection
 
     def rating(self, label, where):

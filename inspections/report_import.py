@@ -1,0 +1,278 @@
+"""Import a report file: parse it, match it to the catalogue, and write it through the same loader
+as the bundled data, in one transaction.
+
+The parsed report becomes the same structure as a bundled report file (docs/data-model.md), so an
+import and a bundled file are written by one code path. Re-importing updates in place: the natural
+key is provider + framework + publication month.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from inspections.exports import serialise_inspection
+from inspections.importers import BundledDataError, Loader
+from inspections.models import Inspection, KeyQuestion, Provider, Standard
+from inspections.report_parser import ReportImportError, parse_report, read_document
+
+QI_ORGANISATIONS = ("CRC", "NPS")
+
+
+@dataclass
+class ImportPlan:
+    """What an import would write, and what it could not settle."""
+
+    extraction: object
+    data: dict  # a bundled-report structure
+    providers: dict  # organisation ("CRC", "NPS", "provider") -> Provider
+    missing: list = field(default_factory=list)
+    conflicts: list = field(default_factory=list)
+
+    @property
+    def can_write(self):
+        return self.extraction.is_report and bool(self.providers)
+
+
+def catalogue():
+    standards = [(s.code, s.name) for s in Standard.objects.filter(framework__has_four_point_ratings=True)]
+    questions = [(q.code, q.text) for q in KeyQuestion.objects.all()]
+    return standards, questions
+
+
+def extract(data, filename):
+    standards, questions = catalogue()
+    return parse_report(read_document(data, filename), standards, questions)
+
+
+def match_provider(name, plan, label, kind=None):
+    candidates = list(Provider.objects.matching_name(name))
+    if kind:
+        candidates = [p for p in candidates if p.kind == kind]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        plan.missing.append(f"{label}: no provider in the catalogue is called '{name}' (pass --provider)")
+    else:
+        plan.conflicts.append(f"{label}: '{name}' matches {', '.join(p.name for p in candidates)} (pass --provider)")
+    return None
+
+
+def build_plan(data, filename, provider_slug=None):
+    extraction = extract(data, filename)
+    plan = ImportPlan(extraction, {}, {}, list(extraction.missing), list(extraction.conflicts))
+    fields = extraction.fields
+    override = None
+    if provider_slug:
+        override = Provider.objects.filter(slug=provider_slug).first()
+        if override is None:
+            raise ReportImportError(filename, f"--provider: no provider with the slug '{provider_slug}'")
+    if extraction.kind == "quality_impact_report":
+        for organisation, key, kind in (("CRC", "crc_name", "CRC"), ("NPS", "nps_name", "NPS")):
+            if key in fields:
+                provider = match_provider(fields[key].value, plan, f"{organisation} provider", kind)
+                if provider:
+                    plan.providers[organisation] = provider
+    else:
+        provider = override
+        if provider is None and "provider_name" in fields:
+            provider = match_provider(fields["provider_name"].value, plan, "provider")
+        if provider:
+            plan.providers["provider"] = provider
+    if override and extraction.kind == "quality_impact_report":
+        plan.providers[override.kind] = override
+    plan.data = bundle(extraction, plan, data, filename)
+    return plan
+
+
+def source_slug(data):
+    return "import-" + hashlib.sha256(data).hexdigest()[:16]
+
+
+def provenance(found, source):
+    return {"source": source, "location": found.location, "quote": found.excerpt}
+
+
+def bundle(extraction, plan, raw, filename):
+    """The extraction as a bundled-report structure (inspections/data/reports/*.toml)."""
+    fields = extraction.fields
+    source = source_slug(raw)
+    title = fields["title"].value if "title" in fields else filename
+    published = fields.get("published").value if "published" in fields else None
+    data = {
+        "framework": fields["framework"].value if "framework" in fields else "standards-2018",
+        "title": title,
+        "document": source,
+        "sources": [
+            {
+                "slug": source,
+                "title": f"{title} (imported from {filename})",
+                "kind": "report" if extraction.is_report else "news",
+                "notes": f"Imported from the file {filename}; locations are its lines and pages.",
+            }
+        ],
+    }
+    if published:
+        data["published"] = published
+    for name in ("fieldwork_start", "lead_inspector", "chief_inspector"):
+        if name in fields:
+            data[name] = fields[name].value
+    data["slug"] = report_slug(extraction, plan, data)
+
+    def inspection_for(provider, organisation=None):
+        entry = {"provider": provider.slug, "source": source, "location": "", "quote": ""}
+        ratings = []
+        if organisation is None and "overall" in fields:
+            entry["overall"] = fields["overall"].value
+            entry.update(provenance(fields["overall"], source))
+        for code, found in sorted(extraction.ratings.items()):
+            ratings.append({"standard": code, "rating": found.value, **provenance(found, source)})
+        for judgement in extraction.judgements:
+            if judgement.value["organisation"] == organisation:
+                ratings.append(
+                    {
+                        "standard": judgement.value["domain"],
+                        "judgement": judgement.value["judgement"],
+                        "narrative": judgement.value["narrative"],
+                        **provenance(judgement, source),
+                    }
+                )
+        if ratings:
+            entry["ratings"] = ratings
+        scores = [
+            {"key_question": s.value["key_question"], "percent": s.value["percent"], **provenance(s, source)}
+            for s in extraction.scores
+            if s.value.get("organisation") == organisation
+        ]
+        if scores:
+            entry["scores"] = scores
+        facts = [fact_entry(f, source) for f in extraction.facts if f.value.get("organisation") in (organisation, None)]
+        if facts:
+            entry["facts"] = facts
+        findings = [
+            finding_entry(f, source) for f in extraction.findings if f.value.get("organisation") == organisation
+        ]
+        if findings:
+            entry["findings"] = findings
+        sample = fields.get(f"{(organisation or '').lower()}_case_sample")
+        if sample:
+            entry["case_sample_size"] = sample.value
+        return entry
+
+    inspections = []
+    if extraction.kind == "quality_impact_report":
+        for organisation in QI_ORGANISATIONS:
+            if organisation in plan.providers:
+                inspections.append(inspection_for(plan.providers[organisation], organisation))
+        joint = [finding_entry(f, source) for f in extraction.findings if f.value.get("organisation") == "joint"]
+        joint += [
+            {
+                "kind": "joint",
+                "domain": j.value["domain"],
+                "text": j.value["judgement"] + " " + j.value["narrative"],
+                **provenance(j, source),
+            }  # fmt: skip
+            for j in extraction.judgements
+            if j.value["organisation"] == "joint"
+        ]
+        if joint:
+            data["findings"] = joint
+        wider = [f for f in extraction.facts if f.value.get("organisation") == "both"]
+        if wider:
+            data["facts"] = [{**fact_entry(f, source), "subject": "England & Wales"} for f in wider]
+    elif "provider" in plan.providers:
+        inspections.append(inspection_for(plan.providers["provider"]))
+    data["inspections"] = inspections
+
+    recommendations = []
+    for found in extraction.recommendations:
+        entry = {
+            "number": found.value["number"],
+            "addressee": found.value["addressee"],
+            "text": found.value["text"],
+            **provenance(found, source),
+        }
+        organisation = found.value.get("organisation")
+        if organisation in plan.providers:
+            entry["inspection"] = plan.providers[organisation].slug
+        elif organisation == "joint":
+            entry["inspection"] = ""
+        recommendations.append(entry)
+    if recommendations:
+        data["recommendations"] = recommendations
+    return data
+
+
+def fact_entry(found, source):
+    value = found.value
+    entry = {key: value[key] for key in ("metric", "label", "value", "unit", "national", "target") if value.get(key)}
+    return {**entry, **provenance(found, source)}
+
+
+def finding_entry(found, source):
+    value = found.value
+    entry = {"kind": value["kind"], "domain": value["domain"], "text": value["text"]}
+    if value.get("standard"):
+        entry["standard"] = value["standard"]
+    return {**entry, **provenance(found, source)}
+
+
+def report_slug(extraction, plan, data):
+    """Re-importing updates in place: reuse the report of the same provider, framework and month."""
+    provider = plan.providers.get("provider") or plan.providers.get("CRC") or plan.providers.get("NPS")
+    month = data.get("published", "")[:7]
+    if provider and month:
+        year, number = (int(part) for part in month.split("-")[:2])
+        existing = (
+            Inspection.objects.filter(
+                provider=provider,
+                report__framework__slug=data["framework"],
+                report__published__year=year,
+                report__published__month=number,
+            )
+            .select_related("report")
+            .first()
+        )
+        if existing:
+            if existing.report.published_precision == "day" and "published" in data:
+                # The cover gives the month; keep the exact day another source already gave.
+                del data["published"]
+            return existing.report.slug
+    if extraction.kind == "quality_impact_report" and "area" in extraction.fields:
+        return slugify(f"{extraction.fields['area'].value} quality impact {month}")
+    return slugify(f"{provider.slug if provider else 'unmatched'} {month or 'undated'}")
+
+
+def write(plan, filename, dry_run=False):
+    """Write the plan in one transaction; return the written inspections in the export's JSON shape.
+
+    With dry_run the transaction is rolled back after serialising, so the JSON is exactly what an
+    import would produce, and nothing is kept.
+    """
+    if not plan.extraction.is_report and not dry_run:
+        raise ReportImportError(
+            filename,
+            "this is a press release, news item or blog, not an inspection report: nothing was written. "
+            "Add the values it states in the admin, citing it.",
+        )
+    if not plan.data["inspections"]:
+        raise ReportImportError(
+            filename,
+            "no provider could be matched, so nothing can be written: " + "; ".join(plan.missing + plan.conflicts),
+        )
+    with transaction.atomic():
+        try:
+            Loader(partial=True).load_report(filename, plan.data)
+        except BundledDataError as error:
+            raise ReportImportError(filename, f"{error.where}: {error.message}") from None
+        inspections = Inspection.objects.filter(
+            report__slug=plan.data["slug"], provider__slug__in=[i["provider"] for i in plan.data["inspections"]]
+        )
+        exported = [
+            serialise_inspection(inspection)
+            for inspection in inspections.with_details().prefetch_related("report__framework__standards__key_questions")
+        ]
+        if dry_run:
+            transaction.set_rollback(True)
+    return exported

@@ -1,0 +1,84 @@
+"""The editors' import page: upload, preview every value beside its line, correct or confirm, save."""
+
+import json
+
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
+from django.urls import reverse
+
+from inspections.importers import load_bundled_data
+from inspections.models import Inspection, Report
+from inspections.rules import Rating
+from tests.test_importer import CGM_2019, shared
+
+
+class ImportPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_bundled_data()
+        cls.editor = User.objects.create_user("editor", password="a long editor password", is_staff=True)
+        cls.editor.groups.add(Group.objects.get(name="Editors"))
+        cls.url = reverse("admin:inspections_report_import")
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def upload(self, content=None, name=CGM_2019):
+        file = SimpleUploadedFile(name, content if content is not None else shared(CGM_2019), "text/plain")
+        return self.client.post(self.url, {"file": file})
+
+    def test_the_preview_shows_every_value_beside_its_line_and_writes_nothing(self):
+        Report.objects.filter(slug="cheshire-greater-manchester-crc-2019-04").update(title="Edited by an editor")
+        response = self.upload()
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Every value read, beside the line it came from")
+        self.assertContains(response, '<th scope="row">Rating 2.2</th><td>Inadequate</td><td>line 25</td>', html=True)
+        self.assertContains(response, "read in order as the ratings of the standards with none beside them")
+        self.assertContains(response, "Confirm and save")
+        self.assertEqual(
+            Report.objects.get(slug="cheshire-greater-manchester-crc-2019-04").title, "Edited by an editor"
+        )
+
+    def test_confirming_saves_with_the_editors_corrections(self):
+        preview = self.upload()
+        data = json.loads(preview.context["confirm_form"].initial["data"])
+        data["inspections"][0]["overall"] = "Good"  # the editor's correction
+        response = self.client.post(self.url, {"confirm": "1", "filename": CGM_2019, "data": json.dumps(data)})
+        report = Report.objects.get(slug="cheshire-greater-manchester-crc-2019-04")
+        self.assertRedirects(response, reverse("admin:inspections_report_change", args=[report.pk]))
+        inspection = Inspection.objects.get(report=report)
+        self.assertEqual(inspection.overall_rating, Rating.GOOD)
+        self.assertEqual(inspection.source.title.endswith(f"(imported from {CGM_2019})"), True)
+
+    def test_invalid_corrections_are_refused_readably_and_save_nothing(self):
+        response = self.client.post(self.url, {"confirm": "1", "filename": CGM_2019, "data": "{not json"})
+        self.assertContains(response, "This is not valid JSON")
+        preview = self.upload()
+        data = json.loads(preview.context["confirm_form"].initial["data"])
+        data["inspections"][0]["ratings"][0]["rating"] = "Excellent"
+        response = self.client.post(self.url, {"confirm": "1", "filename": CGM_2019, "data": json.dumps(data)})
+        self.assertContains(response, "unknown rating &#x27;Excellent&#x27;")
+        self.assertEqual(
+            Inspection.objects.get(report__slug="cheshire-greater-manchester-crc-2019-04").source.kind, "report"
+        )
+        self.assertFalse(Inspection.objects.filter(source__slug__startswith="import-").exists())
+
+    def test_a_bad_file_is_named_on_the_form(self):
+        self.assertContains(self.upload(b"", "empty.txt"), "The submitted file is empty.")
+        response = self.upload(b"Minutes of the parish council.", "minutes.txt")
+        self.assertContains(response, "minutes.txt: this is not an HM Inspectorate of Probation report")
+
+    def test_a_press_release_is_previewed_but_cannot_be_saved(self):
+        name = "cheshire-greater-manchester-crc-2019-press-release.txt"
+        response = self.upload(shared(name), name)
+        self.assertContains(response, "not an inspection report: it will not be saved")
+        self.assertNotContains(response, "Confirm and save")
+
+    def test_staff_outside_the_editors_group_cannot_import(self):
+        outsider = User.objects.create_user("outsider", password="another long password", is_staff=True)
+        self.client.force_login(outsider)
+        self.assertEqual(self.client.get(self.url).status_code, 403)
+
+    def test_the_report_list_links_to_the_import_page(self):
+        self.assertContains(self.client.get(reverse("admin:inspections_report_changelist")), self.url)
