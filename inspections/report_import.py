@@ -185,6 +185,12 @@ def bundle(extraction, plan, raw, filename):
         inspections.append(inspection_for(plan.providers["provider"]))
     data["inspections"] = inspections
 
+    tables = []
+    for found in extraction.tables:
+        entry = {key: found.value[key] for key in ("number", "title", "columns", "rows")}
+        tables.append({**entry, **provenance(found, source)})
+    if tables:
+        data["tables"] = tables
     recommendations = []
     for found in extraction.recommendations:
         entry = {
@@ -206,7 +212,8 @@ def bundle(extraction, plan, raw, filename):
 
 def fact_entry(found, source):
     value = found.value
-    entry = {key: value[key] for key in ("metric", "label", "value", "unit", "national", "target") if value.get(key)}
+    keys = ("metric", "label", "value", "unit", "national", "target", "comparator_text")
+    entry = {key: value[key] for key in keys if value.get(key)}
     return {**entry, **provenance(found, source)}
 
 

@@ -83,6 +83,7 @@ class Extraction:
     findings: list = field(default_factory=list)  # Found(dict)
     scores: list = field(default_factory=list)  # Found(dict)
     judgements: list = field(default_factory=list)  # Found(dict) for Quality & Impact
+    tables: list = field(default_factory=list)  # Found(dict): number, title, columns, rows
     missing: list = field(default_factory=list)
     conflicts: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # how an ambiguous layout was read, shown to the editor
@@ -90,6 +91,14 @@ class Extraction:
     @property
     def is_report(self):
         return self.kind != "secondary"
+
+    @property
+    def kind_label(self):
+        return {
+            "standards_report": "an inspection report (standards framework, 2018-2021)",
+            "quality_impact_report": "a Quality & Impact inspection report (2016-2018)",
+            "secondary": "a secondary source (press release, news item or blog)",
+        }[self.kind]
 
 
 # ---------------------------------------------------------------- reading files
@@ -208,7 +217,8 @@ def parse_report(document, standards, key_questions=()):
 
 def parse_standards_report(document, extraction, standards, key_questions):
     fields = extraction.fields
-    fields["framework"] = Found("standards-2018", 1, None, "Summary of ratings / standards framework")
+    marker = search(document, r"Summary of ratings|is rated as:|Overall rating\s+" + RATING)
+    fields["framework"] = found(document, marker, "standards-2018")
     title = search(
         document,
         r"An inspection of (?:probation services (?:in|managed by) )?(?P<name>[A-Z][\w,&' ]+?)"
@@ -540,7 +550,7 @@ QI_DOMAINS = {"Protecting the public": "PP", "Reducing reoffending": "RR", "Abid
 
 def parse_quality_impact(document, extraction, key_questions):
     fields = extraction.fields
-    fields["framework"] = Found("quality-impact-2016", 1, None, "Quality & Impact inspection")
+    fields["framework"] = found(document, search(document, r"Quality (?:&|and) Impact"), "quality-impact-2016")
     title = search(document, r"The effectiveness of probation work in ([A-Z][\w &]+)")
     if title:
         fields["title"] = found(document, title, clean(title.group(0)))
@@ -621,7 +631,7 @@ def parse_quality_impact(document, extraction, key_questions):
             if not (facts_start.end() <= start < (facts_end.start() if facts_end else start + 1)):
                 continue
             match = re.match(
-                r"\s*-\s*(?P<value>[\d,.]+%?)(?:\s*\(of \d+\))?\s+(?P<label>The [^¹²³⁴⁵]+?)[¹²³⁴⁵]*(?:\.\s*The (?:performance figure|proportion) for all England (?:&|and) Wales was (?P<national>\d+%)(?:,? against a target of (?P<target>\d+%))?)?[.¹²³⁴⁵\s]*$",
+                r"\s*-\s*(?P<value>[\d,.]+%?)(?:\s*\(of \d+\))?\s+(?P<label>The [^¹²³⁴⁵]+?)[¹²³⁴⁵]*(?:\.\s*The (?:performance figure|proportion) for all England (?:&|and) Wales was (?P<national>\d+%)(?:,? against a target of (?P<target>\d+%))?|\.\s*(?P<comparator>The [^.]+))?[.¹²³⁴⁵\s]*$",
                 clean(line.text).replace("**", ""),
             )
             if match:
@@ -636,6 +646,8 @@ def parse_quality_impact(document, extraction, key_questions):
                     fact["national"] = match.group("national")
                 if match.group("target"):
                     fact["target"] = match.group("target")
+                if match.group("comparator"):
+                    fact["comparator_text"] = clean(match.group("comparator"))
                 extraction.facts.append(Found(fact, line.number, line.page, clean(line.text)[:240]))
     else:
         extraction.missing.append("key facts")
@@ -699,9 +711,33 @@ def parse_quality_impact(document, extraction, key_questions):
             extraction.scores.append(Found({"key_question": code, "percent": match.group(2), "organisation": organisation,
                                             "table": table.group(1)}, line.number, line.page, text))  # fmt: skip
     parse_enablers_and_barriers(document, extraction)
+    parse_other_tables(document, extraction)
     for name in ("published", "lead_inspector", "crc_name", "nps_name"):
         if name not in fields:
             extraction.missing.append(name.replace("_", " "))
+
+
+def parse_other_tables(document, extraction):
+    """Tables printed as tab-separated rows (caseloads, referrals), kept as the report gives them."""
+    for table in re.finditer(r"\nTable (\d+): (?!Enablers|Sufficiency)([^\n]+)", document.text):
+        rows = []
+        for line in document.lines[document.line_at(table.end()).number :]:
+            if not line.text.strip():
+                if rows:
+                    break
+                continue
+            if "\t" not in line.text:
+                break
+            rows.append([clean(cell) for cell in line.text.split("\t")])
+        if len(rows) < 2:
+            continue
+        width = max(len(row) for row in rows)
+        columns = [cell or f"Column {index + 1}" for index, cell in enumerate(rows[0] + [""] * (width - len(rows[0])))]
+        body = [row + [""] * (width - len(row)) for row in rows[1:]]
+        # Which organisation a table describes is not stated in a form the parser can trust, so
+        # tables stay with the report; an editor can attach one to an inspection.
+        value = {"number": table.group(1), "title": clean(table.group(2)).rstrip("."), "columns": columns, "rows": body}
+        extraction.tables.append(found(document, table, value, 1))
 
 
 def parse_enablers_and_barriers(document, extraction):

@@ -160,9 +160,17 @@ class QualityAndImpactParsingTests(TestCase):
         self.assertEqual((scores[("CRC", "RR.6")], scores[("NPS", "RR.6")]), ("29", "38"))
         self.assertEqual(scores[("NPS", "RR.7")], "73")
 
+    def test_tables_as_printed(self):
+        tables = {t.value["number"]: t.value for t in self.extraction.tables}
+        self.assertEqual(sorted(tables), ["1", "2", "3", "6"])
+        self.assertEqual(tables["3"]["rows"][-1][:2], ["All four clusters Combined", "165.9"])
+        self.assertEqual(tables["6"]["rows"][-1], ["Totals", "53", "32"])
+
     def test_key_facts_and_recommendations(self):
         facts = [f.value for f in self.extraction.facts]
-        self.assertEqual(len(facts), 7)
+        self.assertEqual(len(facts), 8)
+        reduction = next(f for f in facts if f["label"].startswith("The volume reduction"))
+        self.assertEqual(reduction["comparator_text"], "The reduction across CRCs ranged from -6% to -36%")
         licence = next(f for f in facts if f["metric"] == "licence-compliance")
         self.assertEqual((licence["value"], licence["national"], licence["target"]), ("79%", "75%", "65%"))
         recommendations = [r.value for r in self.extraction.recommendations]
