@@ -160,6 +160,7 @@ def read_pdf(data, filename):
 
 
 def clean(text):
+    text = re.sub(r"</?i>", "", text)  # italics markup left in some text copies
     return " ".join(text.replace("\u00a0", " ").replace("*", "").split())
 
 
