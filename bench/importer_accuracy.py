@@ -1,6 +1,6 @@
 """Extraction accuracy of the report importer on the shared report texts.
 
-Compares what the parser reads from ../shared/reports/ with the hand-checked bundled data
+Compares what the parser reads from the report texts in tests/fixtures/reports/ with the hand-checked bundled data
 (inspections/data/reports/*.toml) and prints, per text, values right / values the bundled file
 holds from that text. Run: .venv/bin/python bench/importer_accuracy.py
 """
@@ -20,7 +20,7 @@ django.setup()
 
 from inspections.report_import import build_plan  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "reports"
+SHARED = ROOT / "tests" / "fixtures" / "reports"
 DATA = ROOT / "inspections" / "data" / "reports"
 
 
