@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from dashboard import views
 
@@ -14,9 +17,13 @@ public_patterns = [
     path("standards/", views.standard_list, name="standards"),
     path("standards/<slug:framework>/<str:code>/", views.standard_detail, name="standard"),
     path("compare/", views.compare, name="compare"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("readyz/", views.readyz, name="readyz"),
 ]
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico whatever the page says; the admin's pages name none.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("", include((public_patterns, "dashboard"))),
 ]

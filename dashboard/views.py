@@ -9,8 +9,9 @@ import datetime
 from collections import Counter, defaultdict
 
 from django import forms
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, Prefetch, Sum
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django_tables2 import RequestConfig
@@ -44,6 +45,7 @@ def render_page(request, template, context, chart_list=(), status=200):
         response = render(request, "dashboard/embed.html", {"chart": chart, "page_title": context.get("title", "")})
         # Embeds are meant to be framed by other sites; every other page refuses framing.
         response.xframe_options_exempt = True
+        response._csp_replace = {"frame-ancestors": ["*"]}
         return response
     return render(request, template, context, status=status)
 
@@ -446,6 +448,22 @@ def compare(request):
         {"form": form, "inspections": inspections, "rows": rows, "title": "Compare"},
         chart_list,
     )
+
+
+def healthz(request):
+    """The process is alive. Touches nothing else, so an orchestrator can tell a hung process."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def readyz(request):
+    """The database answers: send traffic here."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except (OperationalError, InterfaceError):
+        connection.close_if_unusable_or_obsolete()
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def about(request):

@@ -17,7 +17,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 @pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Chromium is not installed (make test-browser installs it)")
-class JourneyTests(StaticLiveServerTestCase):
+class BrowserTestCase(StaticLiveServerTestCase):
     @classmethod
     def setUpClass(cls):
         # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
@@ -41,6 +41,11 @@ class JourneyTests(StaticLiveServerTestCase):
         self.console_errors = []
         self.page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
         self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        # Every Content-Security-Policy violation on any page is collected and must stay empty.
+        self.page.add_init_script(
+            "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+            " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+        )
 
     def tearDown(self):
         self.page.close()
@@ -52,8 +57,11 @@ class JourneyTests(StaticLiveServerTestCase):
             chart.locator("svg.main-svg").first.wait_for(state="attached", timeout=10_000)
             self.assertEqual(chart.get_attribute("data-rendered"), "true")
         self.assertEqual(self.console_errors, [])
+        self.assertEqual(self.page.evaluate("window.__csp"), [])
         return charts.count()
 
+
+class JourneyTests(BrowserTestCase):
     def test_from_the_home_page_to_planning_at_cheshire_and_greater_manchester(self):
         self.page.goto(self.live_server_url + "/")
         self.assertGreaterEqual(self.assertChartsRendered(), 1)
@@ -106,3 +114,25 @@ class JourneyTests(StaticLiveServerTestCase):
                 self.assertChartsRendered()
                 width = self.page.evaluate("document.documentElement.scrollWidth")
                 self.assertLessEqual(width, 375, f"{path} scrolls sideways at 375px")
+
+
+class AdminContentSecurityPolicyTests(BrowserTestCase):
+    """The admin runs under the same strict policy: no inline script or style is blocked."""
+
+    def test_the_admin_works_under_the_policy(self):
+        from django.contrib.auth.models import User
+
+        User.objects.create_superuser("admin", "admin@example.org", "a long admin password")
+        self.page.goto(self.live_server_url + "/admin/")
+        self.page.fill("#id_username", "admin")
+        self.page.fill("#id_password", "a long admin password")
+        self.page.click("input[type=submit]")
+        self.page.wait_for_url("**/admin/")
+        for path in ["/admin/inspections/inspection/", "/admin/inspections/report/import/"]:
+            self.page.goto(self.live_server_url + path)
+            self.assertEqual(self.page.evaluate("window.__csp"), [], path)
+        self.page.goto(self.live_server_url + "/admin/inspections/inspection/")
+        self.page.locator("#result_list a").first.click()
+        self.page.wait_for_load_state()
+        self.assertEqual(self.page.evaluate("window.__csp"), [])
+        self.assertEqual(self.console_errors, [])
