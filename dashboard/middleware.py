@@ -7,7 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 
 request_log = logging.getLogger("dashboard.requests")
@@ -38,6 +38,20 @@ class RequestLogMiddleware:
             )
         )
         return response
+
+
+class RejectNulMiddleware:
+    """A NUL character cannot be stored or searched in PostgreSQL text: refuse it up front."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values
+        ):
+            return HttpResponseBadRequest("Addresses may not contain NUL characters.", content_type="text/plain")
+        return self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:

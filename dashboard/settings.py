@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "dashboard.middleware.RequestLogMiddleware",
+    "dashboard.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "dashboard.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",

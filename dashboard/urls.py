@@ -1,10 +1,25 @@
 from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
 from dashboard import views
+
+
+class StandardCodeConverter:
+    """A standard's code as the inspectorate numbers it: '2.2', 'RR'."""
+
+    regex = r"[A-Za-z0-9.]{1,10}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(StandardCodeConverter, "code")
 
 public_patterns = [
     path("", views.home, name="home"),
@@ -13,17 +28,26 @@ public_patterns = [
     path("owners/", views.owner_list, name="owners"),
     path("owners/<slug:slug>/", views.owner_detail, name="owner"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),
-    path("inspections/<int:pk>/standards/<str:code>/", views.inspection_standard, name="inspection_standard"),
+    path("inspections/<int:pk>/standards/<code:code>/", views.inspection_standard, name="inspection_standard"),
     path("standards/", views.standard_list, name="standards"),
-    path("standards/<slug:framework>/<str:code>/", views.standard_detail, name="standard"),
+    path("standards/<slug:framework>/<code:code>/", views.standard_detail, name="standard"),
     path("compare/", views.compare, name="compare"),
     path("healthz/", views.healthz, name="healthz"),
     path("readyz/", views.readyz, name="readyz"),
 ]
 
+
+class FaviconRedirect(RedirectView):
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        # Resolved per request: the hashed static name exists only after collectstatic.
+        return static("favicon.svg")
+
+
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says; the admin's pages name none.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", FaviconRedirect.as_view()),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include((public_patterns, "dashboard"))),
 ]
