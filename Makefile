@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test test-browser lint format check-migrations data
+.PHONY: install run test test-browser lint format check-migrations data backup restore loadtest loadtest-short faulttest
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -44,3 +44,21 @@ check-migrations: install
 test-browser: install
 	@test -x /usr/bin/chromium || (apt-get install -y chromium >/dev/null) || (echo "Install Debian's chromium package first" && exit 1)
 	$(BIN)/python -m pytest -m browser -p no:xdist -q tests/browser
+
+# Backups (pg_dump custom format) and restore over the current database (one transaction).
+backup: install
+	$(BIN)/python manage.py backup $(if $(OUTPUT),--output $(OUTPUT),)
+
+restore: install
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=var/backups/dashboard-....dump" && exit 1)
+	$(BIN)/python manage.py restore $(FILE)
+
+# Load and fault tests of the production stack on loopback (gunicorn + WhiteNoise, DEBUG=false).
+loadtest: install
+	$(BIN)/python bench/loadtest.py --duration 60 --connections 64
+
+loadtest-short: install
+	$(BIN)/python bench/loadtest.py --duration 10 --connections 64
+
+faulttest: install
+	$(BIN)/python bench/faulttest.py

@@ -1,0 +1,32 @@
+"""No data lost: a backup restored over a changed database gives back exactly the exported data."""
+
+import tempfile
+from io import StringIO
+from pathlib import Path
+
+from django.core.management import call_command
+from django.test import TransactionTestCase
+
+from inspections.exports import export_inspections
+from inspections.importers import load_bundled_data
+from inspections.models import Inspection
+
+
+class BackupRoundTripTests(TransactionTestCase):
+    def test_backup_then_restore_gives_back_the_same_export(self):
+        load_bundled_data()
+        before = export_inspections()
+        with tempfile.TemporaryDirectory() as directory:
+            backup = Path(directory) / "round-trip.dump"
+            call_command("backup", "--output", str(backup), stdout=StringIO(), stderr=StringIO())
+            self.assertGreater(backup.stat().st_size, 10_000)
+            Inspection.objects.filter(provider__slug="west-yorkshire-crc").delete()
+            self.assertNotEqual(export_inspections(), before)
+            call_command("restore", str(backup), stderr=StringIO())
+        self.assertEqual(export_inspections(), before)
+
+    def test_a_missing_backup_file_changes_nothing(self):
+        from django.core.management import CommandError
+
+        with self.assertRaisesMessage(CommandError, "no such backup file"):
+            call_command("restore", "/nonexistent/backup.dump", stderr=StringIO())
