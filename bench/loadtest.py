@@ -44,7 +44,9 @@ def main():
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(LUA % ", ".join(f'"{path}"' for path in paths))
         result = subprocess.run(
-            ["wrk", "--latency", "-t", str(options.threads), "-c", str(options.connections),
+            # wrk's default 2 s timeout would count slow answers as socket errors; the latency
+            # figures report slowness, and a request still unanswered after 10 s is an error.
+            ["wrk", "--latency", "--timeout", "10s", "-t", str(options.threads), "-c", str(options.connections),
              "-d", f"{options.duration}s", "-s", script.name, url],
             capture_output=True, text=True, timeout=options.duration + 60,
         )  # fmt: skip
