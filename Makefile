@@ -40,8 +40,13 @@ format: install
 check-migrations: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Browser checks use npm packages (axe-core, lighthouse) only as tools; the site has no Node build.
+node_modules/axe-core: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch node_modules/axe-core
+
 # End-to-end tests in Debian's Chromium (never a downloaded browser).
-test-browser: install
+test-browser: install node_modules/axe-core
 	@test -x /usr/bin/chromium || (apt-get install -y chromium >/dev/null) || (echo "Install Debian's chromium package first" && exit 1)
 	$(BIN)/python -m pytest -m browser -p no:xdist -q tests/browser
 

@@ -24,6 +24,7 @@ register_converter(StandardCodeConverter, "code")
 public_patterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("providers/<slug:slug>/", views.provider_detail, name="provider"),
     path("owners/", views.owner_list, name="owners"),
     path("owners/<slug:slug>/", views.owner_detail, name="owner"),

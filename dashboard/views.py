@@ -450,6 +450,10 @@ def compare(request):
     )
 
 
+def accessibility(request):
+    return render(request, "dashboard/accessibility.html", {"title": "Accessibility statement"})
+
+
 def healthz(request):
     """The process is alive. Touches nothing else, so an orchestrator can tell a hung process."""
     return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,105 @@
+"""Accessibility in real Chromium: axe-core on every page type, keyboard-only drill-down, reflow.
+
+axe-core comes from the npm package (package.json; `make test-browser` installs it) and is
+evaluated in the page through the DevTools protocol, so the page's own strict CSP stays on.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from inspections.models import Inspection
+from tests.browser.test_journey import BrowserTestCase
+
+pytestmark = pytest.mark.browser
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+class AccessibilityTests(BrowserTestCase):
+    def setUp(self):
+        super().setUp()
+        self.cgm = Inspection.objects.get(
+            provider__slug="cheshire-greater-manchester-crc", report__published__year=2019
+        )
+        self.qi = Inspection.objects.get(provider__slug="cheshire-greater-manchester-crc", report__published__year=2017)
+        other = Inspection.objects.get(provider__slug="west-yorkshire-crc", report__published__year=2020)
+        self.pages = [
+            "/", "/?scope=all&sort=-rating_2_2", "/?kind=XX",
+            "/providers/cheshire-greater-manchester-crc/", self.cgm.get_absolute_url(),
+            reverse("dashboard:inspection_standard", args=[self.cgm.pk, "2.2"]), self.qi.get_absolute_url(),
+            reverse("dashboard:inspection_standard", args=[self.qi.pk, "RR"]),
+            "/standards/", "/standards/standards-2018/2.2/", "/owners/", "/owners/purple-futures/",
+            "/compare/", f"/compare/?inspection={self.cgm.pk}&inspection={other.pk}", "/compare/?inspection=1",
+            "/about/", "/accessibility/", "/no-such-page/", "/?embed=ratings-by-standard",
+        ]  # fmt: skip
+
+    def axe_violations(self):
+        self.page.evaluate(AXE.read_text() + "\n;0")
+        result = self.page.evaluate(
+            "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+            ".map(v => v.id + ': ' + v.help + ' -> ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))",
+            WCAG_TAGS,
+        )
+        return result
+
+    def test_no_wcag_a_or_aa_violation_on_any_page_type(self):
+        self.assertTrue(AXE.exists(), f"{AXE} is missing: run `npm install` (make test-browser does)")
+        for width in (1280, 375):
+            self.page.set_viewport_size({"width": width, "height": 900})
+            for path in self.pages:
+                with self.subTest(path=path, width=width):
+                    self.page.goto(self.live_server_url + path)
+                    self.page.wait_for_load_state("networkidle")
+                    self.assertEqual(self.axe_violations(), [])
+
+    def test_pages_reflow_at_320_css_pixels(self):
+        self.page.set_viewport_size({"width": 320, "height": 640})
+        for path in self.pages:
+            with self.subTest(path=path):
+                self.page.goto(self.live_server_url + path)
+                self.page.wait_for_load_state("networkidle")
+                self.assertLessEqual(self.page.evaluate("document.documentElement.scrollWidth"), 320)
+
+    def press_tab_until(self, matches, limit=400):
+        for _ in range(limit):
+            self.page.keyboard.press("Tab")
+            focused = self.page.evaluate(
+                "() => { const e = document.activeElement; return [e.tagName, (e.innerText || e.value || '').trim()]; }"
+            )
+            if matches(focused):
+                return focused
+        self.fail(f"never reached the element after {limit} presses of Tab")
+
+    def assertFocusVisible(self):
+        style = self.page.evaluate(
+            "() => { const s = getComputedStyle(document.activeElement);"
+            " return [s.outlineStyle, s.boxShadow, s.backgroundColor]; }"
+        )
+        self.assertTrue(style[0] != "none" or style[1] != "none", f"no visible focus indicator: {style}")
+
+    def test_the_drill_down_works_with_the_keyboard_alone(self):
+        self.page.goto(self.live_server_url + "/")
+        self.page.keyboard.press("Tab")
+        self.assertEqual(self.page.evaluate("document.activeElement.innerText"), "Skip to main content")
+        self.assertFocusVisible()
+        self.page.keyboard.press("Enter")
+        self.assertEqual(self.page.evaluate("document.activeElement.id"), "main")
+
+        self.press_tab_until(lambda f: f == ["A", "Cheshire & Greater Manchester CRC"])
+        self.assertFocusVisible()
+        self.page.keyboard.press("Enter")
+        self.page.wait_for_load_state()
+        self.assertIn("inspection published 3 April 2019", self.page.locator("h1").inner_text())
+
+        self.press_tab_until(lambda f: f == ["A", "2.2 Planning"])
+        self.assertFocusVisible()
+        self.page.keyboard.press("Enter")
+        self.page.wait_for_load_state()
+        self.assertEqual(self.page.locator("h1").inner_text(), "2.2 Planning: Cheshire & Greater Manchester CRC")
+
+        # The key questions and the citation are reachable too.
+        self.press_tab_until(lambda f: f[0] == "TEXTAREA" and "section 2.2 Planning" in f[1])
+        self.assertFocusVisible()
