@@ -1,13 +1,34 @@
 // Draws every chart on the page from the figure JSON the server wrote beside it.
 // No inline script anywhere: this file is the only code that runs, so a strict CSP holds.
+// plotly.js (1.1 MB) is fetched only when the first chart comes near the viewport, so pages
+// whose charts sit below the fold become interactive without waiting for it.
 (function () {
   "use strict";
 
+  var charts = Array.prototype.slice.call(document.querySelectorAll(".chart[data-figure-id]"));
+  if (!charts.length) return;
+  var plotlySource = document.querySelector('meta[name="plotly-src"]');
+  var loading = null;
+
+  function loadPlotly() {
+    if (window.Plotly) return Promise.resolve();
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = plotlySource.getAttribute("content");
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return loading;
+  }
+
   function draw(container) {
     var source = document.getElementById(container.getAttribute("data-figure-id"));
-    if (!source || !window.Plotly) return;
+    if (!source || container.getAttribute("data-rendered")) return;
+    container.setAttribute("data-rendered", "pending");
     var figure = JSON.parse(source.textContent);
-    container.style.height = (container.getAttribute("data-height") || 360) + "px";
     var config = {
       displaylogo: false,
       responsive: true,
@@ -28,5 +49,26 @@
     });
   }
 
-  document.querySelectorAll(".chart[data-figure-id]").forEach(draw);
+  charts.forEach(function (container) {
+    // Reserve the chart's height now so the page does not shift when it is drawn.
+    container.style.height = (container.getAttribute("data-height") || 360) + "px";
+  });
+
+  function reveal(container) {
+    loadPlotly().then(function () { draw(container); });
+  }
+
+  if (!("IntersectionObserver" in window)) {
+    charts.forEach(reveal);
+    return;
+  }
+  var observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) {
+        observer.unobserve(entry.target);
+        reveal(entry.target);
+      }
+    });
+  }, { rootMargin: "300px 0px" });
+  charts.forEach(function (container) { observer.observe(container); });
 })();

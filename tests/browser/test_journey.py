@@ -54,6 +54,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
         charts = self.page.locator(".chart[data-figure-id]")
         for index in range(charts.count()):
             chart = charts.nth(index)
+            chart.scroll_into_view_if_needed()  # plotly.js loads when a chart comes into view
             chart.locator("svg.main-svg").first.wait_for(state="attached", timeout=10_000)
             self.assertEqual(chart.get_attribute("data-rendered"), "true")
         self.assertEqual(self.console_errors, [])
