@@ -47,7 +47,12 @@ def main():
     manage(environment, "migrate", "--noinput")
     manage(environment, "load_bundled_data")
     paths = public_paths(environment)
-    pages = {"home": "/", "inspection": paths[5], "standard (inspection)": paths[6], "standard (all providers)": paths[7]}
+    pages = {
+        "home": "/",
+        "inspection": paths[5],
+        "standard (inspection)": paths[6],
+        "standard (all providers)": paths[7],
+    }
     process, url = start_gunicorn(environment, workers=2)
     rows = []
     try:
@@ -67,7 +72,10 @@ def main():
         "",
         "| page | path | performance | accessibility | best practices |",
         "| --- | --- | --- | --- | --- |",
-        *(f"| {name} | `{path}` | {s['performance']} | {s['accessibility']} | {s['best-practices']} |" for name, path, s, _ in rows),
+        *(
+            f"| {name} | `{path}` | {s['performance']} | {s['accessibility']} | {s['best-practices']} |"
+            for name, path, s, _ in rows
+        ),
         "",
     ]
     results = ROOT / "bench" / "RESULTS.md"
