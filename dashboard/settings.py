@@ -138,6 +138,15 @@ DATABASES["default"].setdefault("OPTIONS", {}).update(
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Page cache (dashboard/caching.py): Redis, shared by every app process, when REDIS_URL is set;
+# process memory otherwise (development and tests). Keys carry the data version, so never stale.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -153,6 +162,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed static names never change, so browsers may keep them for a year.
+WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -18,6 +18,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from dashboard import charts
+from dashboard.caching import cached_page
 from dashboard.filters import LeagueTableFilter
 from dashboard.tables import LeagueTable
 from inspections.models import (
@@ -58,6 +59,7 @@ def rated_standards():
     )
 
 
+@cached_page
 def home(request):
     standards = rated_standards()
     filterset = LeagueTableFilter(request.GET, queryset=Inspection.objects.rated())
@@ -122,6 +124,7 @@ def national_distribution(standards):
     )
 
 
+@cached_page
 def provider_detail(request, slug):
     provider = get_object_or_404(Provider.objects.prefetch_related("ownerships__owner"), slug=slug)
     inspections = list(
@@ -151,6 +154,7 @@ def provider_detail(request, slug):
     )
 
 
+@cached_page
 def owner_list(request):
     latest = list(Inspection.objects.latest_per_provider().select_related("provider", "owner", "report"))
     owners = {owner.pk: owner for owner in OwnerGroup.objects.order_by("name")}
@@ -174,6 +178,7 @@ def owner_list(request):
     )
 
 
+@cached_page
 def owner_detail(request, slug):
     owner = get_object_or_404(OwnerGroup, slug=slug)
     ownerships = owner.ownerships.select_related("provider").order_by("provider__name", "period")
@@ -209,6 +214,7 @@ def standards_by_domain(inspection):
     return sorted(grouped.items(), key=lambda item: item[0].position)
 
 
+@cached_page
 def inspection_detail(request, pk):
     inspection = load_inspection(pk)
     framework = inspection.report.framework
@@ -282,6 +288,7 @@ def citation(request, inspection, standard=None):
     )
 
 
+@cached_page
 def inspection_standard(request, pk, code):
     inspection = load_inspection(pk)
     standard = next((s for s in inspection.report.framework.standards.all() if s.code == code), None)
@@ -329,6 +336,7 @@ def inspection_standard(request, pk, code):
     )
 
 
+@cached_page
 def standard_detail(request, framework, code):
     standard = get_object_or_404(
         Standard.objects.select_related("framework", "domain").prefetch_related("key_questions"),
@@ -391,6 +399,7 @@ def standard_detail(request, framework, code):
     )
 
 
+@cached_page
 def standard_list(request):
     standards = Standard.objects.select_related("framework", "domain").order_by("framework__started", "position")
     frameworks = Framework.objects.order_by("started")
@@ -419,6 +428,7 @@ class CompareForm(forms.Form):
         return chosen
 
 
+@cached_page
 def compare(request):
     if "inspection" not in request.GET:
         return render(request, "dashboard/compare.html", {"form": CompareForm(), "title": "Compare"})
@@ -450,6 +460,7 @@ def compare(request):
     )
 
 
+@cached_page
 def accessibility(request):
     return render(request, "dashboard/accessibility.html", {"title": "Accessibility statement"})
 
@@ -470,6 +481,7 @@ def readyz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@cached_page
 def about(request):
     completeness = (
         Inspection.objects.rated()

@@ -969,3 +969,20 @@ class ReportTable(Sourced):
 
     def __str__(self):
         return f"Table {self.number}: {self.title}"
+
+
+class DataVersion(models.Model):
+    """A counter that PostgreSQL triggers bump on every write to the data tables (admin, import,
+    loader, even raw SQL or a restore), so caches keyed on it are never stale."""
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"data version {self.version}"
+
+    @classmethod
+    def current(cls):
+        """(version, changed_at): one query. (0, None) before any data."""
+        row = cls.objects.filter(pk=1).values_list("version", "changed_at").first()
+        return row or (0, None)
