@@ -5,7 +5,7 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 # Static files are collected at build time; WhiteNoise serves them compressed with hashed names.
-RUN DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build@localhost/build \
+RUN DEBUG=false SECRET_KEY=build-only-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ ALLOWED_HOSTS=build DATABASE_URL=postgres://build@localhost/build \
     python manage.py collectstatic --noinput
 RUN useradd --create-home app && chown -R app /app/var
 USER app
