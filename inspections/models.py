@@ -9,7 +9,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
@@ -972,8 +972,9 @@ class ReportTable(Sourced):
 
 
 class DataVersion(models.Model):
-    """A counter that PostgreSQL triggers bump on every write to the data tables (admin, import,
-    loader, even raw SQL or a restore), so caches keyed on it are never stale."""
+    """When the data last changed. PostgreSQL triggers on every data table (admin, import, loader,
+    even raw SQL or a restore) advance the sequence `inspections_data_version` and stamp this
+    row, so caches keyed on the sequence are never stale (migrations 0003 and 0004)."""
 
     version = models.PositiveBigIntegerField(default=0)
     changed_at = models.DateTimeField(null=True)
@@ -983,6 +984,10 @@ class DataVersion(models.Model):
 
     @classmethod
     def current(cls):
-        """(version, changed_at): one query. (0, None) before any data."""
-        row = cls.objects.filter(pk=1).values_list("version", "changed_at").first()
-        return row or (0, None)
+        """(version, changed_at), in one query."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT last_value, (SELECT changed_at FROM inspections_dataversion WHERE id = 1)"
+                " FROM inspections_data_version"
+            )
+            return cursor.fetchone()

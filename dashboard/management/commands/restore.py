@@ -1,6 +1,7 @@
 import subprocess
 from pathlib import Path
 
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
@@ -26,4 +27,6 @@ class Command(BaseCommand):
         result = subprocess.run(command, env=environment, capture_output=True, text=True)
         if result.returncode != 0:
             raise CommandError(f"pg_restore failed, nothing was changed: {result.stderr.strip()}")
+        # The restored data version may be lower than versions already cached: start clean.
+        cache.clear()
         self.stderr.write(f"Restored {path}.")
