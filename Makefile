@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test test-browser lint format check-migrations data backup restore loadtest loadtest-short faulttest
+.PHONY: install run test test-browser lint format check-migrations data backup restore loadtest loadtest-short faulttest bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -67,3 +67,7 @@ loadtest-short: install
 
 faulttest: install
 	$(BIN)/python bench/faulttest.py
+
+# Benchmarks (not part of `make test`): writes bench/RESULTS.md.
+bench: install node_modules/axe-core
+	$(BIN)/python bench/bench.py
