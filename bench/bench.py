@@ -212,7 +212,9 @@ def page_weight(url, paths):
             client = context.new_cdp_session(page)
             client.send("Network.enable")
             transferred = []
-            client.on("Network.loadingFinished", lambda event, sink=transferred: sink.append(event["encodedDataLength"]))
+            client.on(
+                "Network.loadingFinished", lambda event, sink=transferred: sink.append(event["encodedDataLength"])
+            )
             visits = []
             for _ in range(2):
                 transferred.clear()
