@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stack import PYTHON, ROOT, free_port, manage, production_environment, start_gunicorn  # noqa: E402
+from stack import PYTHON, ROOT, free_port, inspection_ids, manage, production_environment, start_gunicorn  # noqa: E402
 
 REQUESTS = 200
 WRK_SECONDS = 10
@@ -81,15 +81,7 @@ def prepare(base, name, scale):
 
 
 def page_paths(environment):
-    script = (
-        "from inspections.models import Inspection\n"
-        "i = Inspection.objects.get(provider__slug='cheshire-greater-manchester-crc', report__published__year=2019)\n"
-        "w = Inspection.objects.get(provider__slug='west-yorkshire-crc', report__published__year=2020)\n"
-        "print(i.pk, w.pk)"
-    )
-    result = subprocess.run([PYTHON, "manage.py", "shell", "--no-imports", "-c", script], cwd=ROOT, env=environment,
-                            check=True, capture_output=True, text=True)  # fmt: skip
-    first, second = result.stdout.split()
+    first, second = inspection_ids(environment)
     return {
         "home (league table)": "/",
         "league table, all inspections": "/?scope=all&sort=-total_score",

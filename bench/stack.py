@@ -59,8 +59,8 @@ def start_gunicorn(environment, workers=4):
     raise SystemExit("gunicorn did not start")
 
 
-def public_paths(environment):
-    """A spread of public pages with real ids from the database."""
+def inspection_ids(environment):
+    """Ids of two real inspections (CGM 2019, West Yorkshire 2020) in the database the stack uses."""
     script = (
         "from inspections.models import Inspection\n"
         "i = Inspection.objects.get(provider__slug='cheshire-greater-manchester-crc', report__published__year=2019)\n"
@@ -70,6 +70,12 @@ def public_paths(environment):
     result = subprocess.run([PYTHON, "manage.py", "shell", "--no-imports", "-c", script], cwd=ROOT, env=environment,
                             check=True, capture_output=True, text=True)  # fmt: skip
     first, second = result.stdout.split()
+    return first, second
+
+
+def public_paths(environment):
+    """A spread of public pages with real ids from the database."""
+    first, second = inspection_ids(environment)
     return [
         "/", "/?scope=all&sort=-total_score", "/?kind=CRC&rating=requires-improvement", "/about/",
         "/providers/cheshire-greater-manchester-crc/", f"/inspections/{first}/", f"/inspections/{first}/standards/2.2/",

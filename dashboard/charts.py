@@ -89,6 +89,28 @@ def rating_label(rating):
     return Rating(rating).label if rating is not None else NOT_RECORDED
 
 
+def rating_bar(rating, categories, counts):
+    """One rating's horizontal stacked-bar segment: its colour, a pattern, and its name in the hover."""
+    return go.Bar(
+        name=rating_label(rating),
+        y=categories,
+        x=counts,
+        orientation="h",
+        marker={
+            "color": RATING_COLOURS[rating],
+            "line": {"color": "#505a5f", "width": 1},
+            "pattern": {
+                "shape": RATING_PATTERNS.get(rating, ""),
+                "fillmode": "overlay",
+                "fgcolor": "#ffffff" if rating is not None else "#505a5f",
+                "fgopacity": 0.6,
+                "size": 6,
+            },
+        },
+        hovertemplate="%{y}: %{x} " + rating_label(rating) + "<extra></extra>",
+    )
+
+
 def rating_distribution(chart_id, title, standards, counts, total_by_standard, summary_scope):
     """Stacked horizontal bars: for each standard, how many providers got each rating.
 
@@ -106,26 +128,7 @@ def rating_distribution(chart_id, title, standards, counts, total_by_standard, s
                 values.append(total_by_standard.get(standard.code, 0) - recorded)
             else:
                 values.append(counts.get((standard.code, rating), 0))
-        figure.add_trace(
-            go.Bar(
-                name=rating_label(rating),
-                y=labels,
-                x=values,
-                orientation="h",
-                marker={
-                    "color": RATING_COLOURS[rating],
-                    "line": {"color": "#505a5f", "width": 1},
-                    "pattern": {
-                        "shape": RATING_PATTERNS.get(rating, ""),
-                        "fillmode": "overlay",
-                        "fgcolor": "#ffffff" if rating is not None else "#505a5f",
-                        "fgopacity": 0.6,
-                        "size": 6,
-                    },
-                },
-                hovertemplate="%{y}: %{x} " + rating_label(rating) + "<extra></extra>",
-            )
-        )
+        figure.add_trace(rating_bar(rating, labels, values))
     for standard in standards:
         recorded = [counts.get((standard.code, r), 0) for r in reversed(Rating)]
         missing = total_by_standard.get(standard.code, 0) - sum(recorded)
@@ -451,26 +454,7 @@ def owner_comparison(owner_rows):
     names = [wrap_label(row["owner"].name) for row in owner_rows]
     for rating in [*reversed(Rating), None]:
         key = rating.value if rating is not None else None
-        figure.add_trace(
-            go.Bar(
-                name=rating_label(rating),
-                y=names,
-                x=[row["counts"].get(key, 0) for row in owner_rows],
-                orientation="h",
-                marker={
-                    "color": RATING_COLOURS[rating],
-                    "line": {"color": "#505a5f", "width": 1},
-                    "pattern": {
-                        "shape": RATING_PATTERNS.get(rating, ""),
-                        "fillmode": "overlay",
-                        "fgcolor": "#ffffff" if rating is not None else "#505a5f",
-                        "fgopacity": 0.6,
-                        "size": 6,
-                    },
-                },
-                hovertemplate="%{y}: %{x} " + rating_label(rating) + "<extra></extra>",
-            )
-        )
+        figure.add_trace(rating_bar(rating, names, [row["counts"].get(key, 0) for row in owner_rows]))
     figure.update_layout(plain_layout(barmode="stack", yaxis={"autorange": "reversed"}))
     good = [
         row["owner"].name

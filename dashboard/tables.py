@@ -34,9 +34,13 @@ class RatingColumn(tables.Column):
         return rating_label(value) if self.applies(record) else "not applicable"
 
     def order(self, queryset, is_descending):
-        field = F(self.accessor.replace(".", "__"))
-        ordering = field.desc(nulls_last=True) if is_descending else field.asc(nulls_last=True)
-        return queryset.order_by(ordering, "provider__name"), True
+        return order_nulls_last(queryset, self.accessor.replace(".", "__"), is_descending)
+
+
+def order_nulls_last(queryset, field, is_descending):
+    """Sort by `field` with empty values last in both directions, then by provider name."""
+    expression = F(field).desc(nulls_last=True) if is_descending else F(field).asc(nulls_last=True)
+    return queryset.order_by(expression, "provider__name"), True
 
 
 class LeagueTable(tables.Table):
@@ -92,10 +96,7 @@ class LeagueTable(tables.Table):
         return partial_date(record.report.published, record.report.published_precision) or ""
 
     def order_published(self, queryset, is_descending):
-        field = F("report__published")
-        return queryset.order_by(
-            field.desc(nulls_last=True) if is_descending else field.asc(nulls_last=True), "provider__name"
-        ), True
+        return order_nulls_last(queryset, "report__published", is_descending)
 
     def render_total_score(self, value, record):
         if value is None:
@@ -111,10 +112,7 @@ class LeagueTable(tables.Table):
         return "" if value is None else value
 
     def order_total_score(self, queryset, is_descending):
-        field = F("total_score")
-        return queryset.order_by(
-            field.desc(nulls_last=True) if is_descending else field.asc(nulls_last=True), "provider__name"
-        ), True
+        return order_nulls_last(queryset, "total_score", is_descending)
 
     def render_ratings_recorded(self, value, record):
         return f"{value} of {record.report.framework.standards_per_provider}"
