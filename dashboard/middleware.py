@@ -7,7 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 
 request_log = logging.getLogger("dashboard.requests")
@@ -50,7 +50,12 @@ class RejectNulMiddleware:
         if "\x00" in request.path or any(
             "\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values
         ):
-            return HttpResponseBadRequest("Addresses may not contain NUL characters.", content_type="text/plain")
+            reason = "Addresses may not contain NUL characters."
+            if request.path.startswith("/api/"):
+                # The API's error shape (dashboard/api.py), so clients parse one format.
+                body = {"status": 400, "error": "bad_request", "detail": [{"field": None, "reason": reason}]}
+                return JsonResponse(body, status=400)
+            return HttpResponseBadRequest(reason, content_type="text/plain")
         return self.get_response(request)
 
 

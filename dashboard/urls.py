@@ -4,7 +4,8 @@ from django.templatetags.static import static
 from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
-from dashboard import views
+from dashboard import data_views, views
+from dashboard.api import api
 
 
 class StandardCodeConverter:
@@ -33,6 +34,12 @@ public_patterns = [
     path("standards/", views.standard_list, name="standards"),
     path("standards/<slug:framework>/<code:code>/", views.standard_detail, name="standard"),
     path("compare/", views.compare, name="compare"),
+    path("search/", views.search_page, name="search"),
+    path("data/", data_views.data_index, name="data"),
+    path("data/feed/", data_views.releases_feed, name="feed"),
+    path("data/releases/<slug:identifier>/", data_views.release_detail, name="release"),
+    path("data/releases/<slug:identifier>/<slug:slug>.<slug:fmt>", data_views.release_download, name="release_file"),
+    path("data/<slug:slug>.<slug:fmt>", data_views.data_download, name="download"),
     path("healthz/", views.healthz, name="healthz"),
     path("readyz/", views.readyz, name="readyz"),
 ]
@@ -50,5 +57,6 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says; the admin's pages name none.
     path("favicon.ico", FaviconRedirect.as_view()),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("api/v1/", api.urls),
     path("", include((public_patterns, "dashboard"))),
 ]

@@ -9,6 +9,7 @@ import datetime
 from collections import Counter, defaultdict
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, Prefetch, Sum
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -20,7 +21,9 @@ from django_tables2.export import TableExport
 from dashboard import charts
 from dashboard.caching import cached_page
 from dashboard.filters import LeagueTableFilter
+from dashboard.forms import SearchForm
 from dashboard.tables import LeagueTable
+from inspections import search
 from inspections.models import (
     Framework,
     Inspection,
@@ -493,3 +496,32 @@ def about(request):
         )
     )
     return render(request, "dashboard/about.html", {"completeness": completeness, "title": "About the data"})
+
+
+SEARCH_EXAMPLES = ["home visits", '"domestic abuse" planning', "supervis* -unpaid", "through the gate OR resettlement"]
+SEARCH_RESULTS_PER_PAGE = 20
+
+
+@cached_page
+def search_page(request):
+    form = SearchForm(request.GET or None)
+    context = {"form": form, "examples": SEARCH_EXAMPLES, "title": "Search"}
+    if not request.GET:
+        return render(request, "dashboard/search.html", context)
+    if not form.is_valid():
+        return render(request, "dashboard/search.html", context, status=400)
+    parsed = search.parse_query(form.cleaned_data["q"])
+    context.update(parsed=parsed, title=f"Search: {parsed.text}" if parsed.text else "Search")
+    if not parsed.is_searchable:
+        return render(request, "dashboard/search.html", context)
+    results = search.search(parsed, **form.filters())
+    page = Paginator(results, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    if request.GET.get("page") not in (None, str(page.number)):
+        raise Http404("No such page of results.")
+    for entry in page.object_list:
+        entry.headline_html = search.highlighted(entry.headline)
+        entry.heading_html = search.highlighted(entry.heading_headline)
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    context.update(page=page, query_without_page=query_without_page.urlencode())
+    return render(request, "dashboard/search.html", context)

@@ -18,6 +18,8 @@ from django.utils.html import format_html, format_html_join
 
 from inspections.importers import BundledDataError, Loader
 from inspections.models import (
+    Correction,
+    DataRelease,
     Domain,
     Fact,
     Finding,
@@ -30,12 +32,14 @@ from inspections.models import (
     Ownership,
     Provider,
     Recommendation,
+    ReleaseFile,
     Report,
     ReportTable,
     SourceDocument,
     Standard,
     StandardRating,
 )
+from inspections.releases import IDENTIFIER, ReleaseError, cut_release, suggested_identifier
 from inspections.report_import import build_plan, write
 from inspections.report_parser import MAX_BYTES, ReportImportError
 
@@ -220,8 +224,28 @@ class RecommendationInline(InspectionChildInline):
     filter_horizontal = ["standards"]
 
 
+class InspectionAdminForm(forms.ModelForm):
+    """The admin builds the model fields from InspectionAdmin.fieldsets; this adds the reason."""
+
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when editing a published inspection: it is shown in the public changelog and the corrections feed.",
+    )
+
+    def clean_change_reason(self):
+        reason = self.cleaned_data["change_reason"].strip()
+        if self.instance.pk and not reason:
+            raise forms.ValidationError(
+                "Say why you are changing this inspection (for example, the page of the report)."
+            )
+        return reason
+
+
 @admin.register(Inspection)
 class InspectionAdmin(admin.ModelAdmin):
+    form = InspectionAdminForm
     list_display = ["provider", "kind", "owner", "framework", "published", "overall_rating", "ratings_recorded"]
     list_filter = [
         ("report__framework", admin.RelatedOnlyFieldListFilter),
@@ -238,6 +262,7 @@ class InspectionAdmin(admin.ModelAdmin):
         (None, {"fields": ["report", "provider", ("owner", "owner_text"), "case_sample_size"]}),
         ("Overall rating", {"fields": [("overall_rating", "rule_check"), ("source", "location"), "quote"]}),
         ("Text", {"fields": ["summary", "notes"], "classes": ["collapse"]}),
+        ("Reason", {"fields": ["change_reason"]}),
     ]
     inlines = [StandardRatingInline, KeyQuestionScoreInline, FactInline, FindingInline, RecommendationInline]
 
@@ -277,6 +302,22 @@ class InspectionAdmin(admin.ModelAdmin):
         ]
         lines += [f"Disagreement: {disagreement}" for disagreement in assessment.disagreements]
         return format_html_join("", "<p>{}</p>", ((line,) for line in lines))
+
+    def save_model(self, request, obj, form, change):
+        request.correction_reason = form.cleaned_data.get("change_reason", "")
+        super().save_model(request, obj, form, change)
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if message:  # the admin logs an empty message when nothing changed
+            Correction.objects.create(
+                inspection=obj,
+                inspection_label=str(obj),
+                editor=request.user.get_username(),
+                reason=getattr(request, "correction_reason", ""),
+                changes=LogEntry(change_message=json.dumps(message)).get_change_message(),
+            )
+        return entry
 
     def save_formset(self, request, form, formset, change):
         # Findings and recommendations also record their report, which the inspection implies.
@@ -360,6 +401,86 @@ class FactAdmin(admin.ModelAdmin):
     list_filter = ["metric"]
     search_fields = ["label", "subject", "provider__name"]
     autocomplete_fields = ["inspection", "provider", "metric", "standard", "source"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """Editors' corrections with their reasons, as the public changelog shows them. Read-only."""
+
+    list_display = ["made_at", "inspection_label", "editor", "reason", "changes"]
+    search_fields = ["inspection_label", "reason", "changes"]
+    date_hierarchy = "made_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DataReleaseForm(forms.ModelForm):
+    class Meta:
+        model = DataRelease
+        fields = ["identifier", "notes"]
+
+    def clean_identifier(self):
+        identifier = self.cleaned_data["identifier"]
+        if not IDENTIFIER.match(identifier):
+            raise forms.ValidationError("Use the year and month, e.g. 2026-11 (or 2026-11-2 for a second release).")
+        return identifier
+
+
+class ReleaseFileInline(admin.TabularInline):
+    model = ReleaseFile
+    fields = ["dataset", "format", "rows", "sha256"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DataRelease)
+class DataReleaseAdmin(admin.ModelAdmin):
+    """Cutting a release: "Add data release" freezes every dataset now. Releases are never edited."""
+
+    form = DataReleaseForm
+    list_display = ["identifier", "released_at", "released_by", "summary"]
+    inlines = [ReleaseFileInline]
+
+    def get_changeform_initial_data(self, request):
+        return {"identifier": suggested_identifier()}
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["identifier", "notes", "released_at", "released_by", "summary"] if obj else []
+
+    def get_fields(self, request, obj=None):
+        return ["identifier", "notes", "released_at", "released_by", "summary"] if obj else ["identifier", "notes"]
+
+    @admin.display(description="changes since the previous release")
+    def summary(self, obj):
+        return obj.changelog.get("summary", "")
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            release = cut_release(obj.identifier, obj.notes, request.user.get_username())
+        except ReleaseError as error:
+            raise PermissionDenied(str(error)) from error
+        obj.pk = release.pk
+        obj.released_at = release.released_at
+
+    def save_related(self, request, form, formsets, change):
+        pass  # cut_release wrote the files
 
 
 @admin.register(LogEntry)

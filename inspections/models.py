@@ -7,6 +7,8 @@ Invariants live in database constraints; `clean()` repeats the few the admin mus
 
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
@@ -991,3 +993,144 @@ class DataVersion(models.Model):
                 " FROM inspections_data_version"
             )
             return cursor.fetchone()
+
+
+class SearchEntry(models.Model):
+    """One passage of report text, ready for full-text search (inspections/search.py).
+
+    The table belongs to PostgreSQL: triggers on every table whose text or headings feed it
+    rebuild the entries of the affected reports in the same statement (migration 0005), so the
+    index is current after an admin edit, an import, the loader or raw SQL. Django never writes
+    it, hence no database foreign keys (a delete's cascade is the triggers' job too).
+    """
+
+    class Kind(models.TextChoices):
+        FINDING = "finding", "Finding"
+        RECOMMENDATION = "recommendation", "Recommendation"
+        STANDARD = "standard", "Standard narrative or judgement"
+        SUMMARY = "summary", "Summary"
+        TABLE = "table", "Table"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    source_id = models.BigIntegerField(help_text="The id of the finding, recommendation, ... in its own table.")
+    report = models.ForeignKey(Report, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    link_inspection = models.ForeignKey(
+        Inspection,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        help_text="The inspection page that shows the passage (the report's first one for joint text).",
+    )
+    provider = models.ForeignKey(
+        Provider, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    owner = models.ForeignKey(OwnerGroup, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+")
+    standard = models.ForeignKey(
+        Standard, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    year = models.PositiveSmallIntegerField(null=True)
+    heading = models.TextField()
+    body = models.TextField()
+    document = models.GeneratedField(
+        expression=SearchVector("heading", config="english", weight="A")
+        + SearchVector("body", config="english", weight="B"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    # Unstemmed words, for prefix queries: 'rehabilitat*' must find 'rehabilitation', whose
+    # English stem ('rehabilit') is shorter than the prefix.
+    words = models.GeneratedField(
+        expression=SearchVector("heading", "body", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(name="search_entry_one_per_passage", fields=["kind", "source_id"]),
+        ]
+        indexes = [
+            GinIndex(name="search_entry_document", fields=["document"]),
+            GinIndex(name="search_entry_words", fields=["words"]),
+            models.Index(name="search_entry_report", fields=["report"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.heading}"
+
+    def get_absolute_url(self):
+        if self.kind == self.Kind.STANDARD and self.standard_id and self.link_inspection_id:
+            return reverse("dashboard:inspection_standard", args=[self.link_inspection_id, self.standard.code])
+        anchors = {
+            self.Kind.FINDING: f"finding-{self.source_id}",
+            self.Kind.RECOMMENDATION: f"recommendation-{self.source_id}",
+            self.Kind.SUMMARY: "summary-text-heading",
+            self.Kind.TABLE: f"report-table-{self.source_id}",
+        }
+        if self.link_inspection_id is None:
+            return ""
+        return reverse("dashboard:inspection", args=[self.link_inspection_id]) + "#" + anchors.get(self.kind, "")
+
+
+class Correction(models.Model):
+    """An editor's change to a published inspection, with their reason: the public changelog
+    and the Atom feed are built from these (the admin asks for the reason on every change)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.SET_NULL, null=True, related_name="corrections")
+    inspection_label = models.CharField(max_length=400, help_text="The inspection as it was named at the time.")
+    made_at = models.DateTimeField(auto_now_add=True)
+    editor = models.CharField(max_length=150, blank=True)
+    reason = models.TextField()
+    changes = models.TextField(help_text="What changed, as the admin's history records it.")
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+        indexes = [models.Index(name="correction_made_at", fields=["made_at"])]
+
+    def __str__(self):
+        return f"{self.inspection_label}: {self.reason[:60]}"
+
+
+class DataRelease(models.Model):
+    """A frozen, citable copy of every dataset, cut by an editor (inspections/releases.py)."""
+
+    identifier = models.SlugField(
+        max_length=40, unique=True, help_text="e.g. 2026-11, or 2026-11-2 for a second release."
+    )
+    released_at = models.DateTimeField()
+    released_by = models.CharField(max_length=150, blank=True)
+    notes = models.TextField(blank=True, help_text="What this release is for, in the editor's words.")
+    changelog = models.JSONField(default=dict, help_text="What changed since the previous release (generated).")
+
+    class Meta:
+        ordering = ["-released_at", "-id"]
+
+    def __str__(self):
+        return f"Data release {self.identifier}"
+
+    def get_absolute_url(self):
+        return reverse("dashboard:release", args=[self.identifier])
+
+
+class ReleaseFile(models.Model):
+    release = models.ForeignKey(DataRelease, on_delete=models.CASCADE, related_name="files")
+    dataset = models.CharField(max_length=40)
+    format = models.CharField(max_length=10)
+    content = models.TextField()
+    rows = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["release", "dataset", "format"]
+        constraints = [
+            models.UniqueConstraint(name="release_file_one_per_dataset_format", fields=["release", "dataset", "format"])
+        ]
+
+    def __str__(self):
+        return f"{self.release.identifier}/{self.dataset}.{self.format}"

@@ -1,0 +1,45 @@
+"""Forms for the public pages that take more than a league-table filter."""
+
+from django import forms
+
+from inspections.models import Framework, OwnerGroup, Provider, SearchEntry, Standard
+
+
+def standard_choices():
+    standards = Standard.objects.select_related("framework").order_by("framework__started", "position")
+    return [("", "Any standard")] + [
+        (f"{standard.framework.slug}/{standard.code}", f"{standard.framework.short_name}: {standard}")
+        for standard in standards
+    ]
+
+
+def year_choices():
+    years = SearchEntry.objects.exclude(year=None).values_list("year", flat=True).distinct().order_by("year")
+    return [("", "Any year")] + [(str(year), str(year)) for year in years]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search the reports' words", required=False, max_length=200, strip=True)
+    provider = forms.ModelChoiceField(
+        Provider.objects.order_by("name"), to_field_name="slug", required=False, empty_label="Any provider"
+    )
+    owner = forms.ModelChoiceField(
+        OwnerGroup.objects.order_by("name"), to_field_name="slug", required=False, empty_label="Any owner"
+    )
+    standard = forms.ChoiceField(choices=standard_choices, required=False)
+    framework = forms.ModelChoiceField(
+        Framework.objects.order_by("started"), to_field_name="slug", required=False, empty_label="Any framework"
+    )
+    year = forms.TypedChoiceField(choices=year_choices, coerce=int, required=False, empty_value=None)
+    kind = forms.ChoiceField(choices=[("", "Any kind of text"), *SearchEntry.Kind.choices], required=False)
+
+    def clean_standard(self):
+        value = self.cleaned_data["standard"]
+        if not value:
+            return None
+        framework_slug, code = value.split("/", 1)
+        return Standard.objects.get(framework__slug=framework_slug, code=code)
+
+    def filters(self):
+        data = self.cleaned_data
+        return {name: data.get(name) for name in ("provider", "owner", "standard", "framework", "year", "kind")}
