@@ -7,6 +7,7 @@ ETag and Last-Modified come from the same version, so a browser or CDN revalidat
 page gets a 304 without the page being rendered.
 """
 
+import datetime
 import hashlib
 from functools import wraps
 
@@ -29,11 +30,13 @@ def cached_page(view):
             return view(request, *args, **kwargs)
         version, changed_at = DataVersion.current()
         path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:24]
-        etag = f'"v{version}-{path_hash}"'
+        # Citations on a page carry today's date as the access date, so a page is kept for a day at most.
+        today = datetime.date.today().isoformat()
+        etag = f'"v{version}-{today}-{path_hash}"'
         if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
             response = HttpResponseNotModified()
             return decorate(response, etag, changed_at)
-        key = f"page:v{version}:{path_hash}"
+        key = f"page:v{version}:{today}:{path_hash}"
         entry = cache.get(key)
         if entry is None:
             response = view(request, *args, **kwargs)

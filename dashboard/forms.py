@@ -2,7 +2,7 @@
 
 from django import forms
 
-from inspections.models import Framework, OwnerGroup, Provider, SearchEntry, Standard
+from inspections.models import Framework, OwnerGroup, Provider, Report, SearchEntry, Standard
 
 
 def standard_choices():
@@ -14,8 +14,8 @@ def standard_choices():
 
 
 def year_choices():
-    years = SearchEntry.objects.exclude(year=None).values_list("year", flat=True).distinct().order_by("year")
-    return [("", "Any year")] + [(str(year), str(year)) for year in years]
+    years = Report.objects.dates("published", "year")
+    return [("", "Any year")] + [(str(year.year), str(year.year)) for year in years]
 
 
 class SearchForm(forms.Form):
@@ -26,12 +26,18 @@ class SearchForm(forms.Form):
     owner = forms.ModelChoiceField(
         OwnerGroup.objects.order_by("name"), to_field_name="slug", required=False, empty_label="Any owner"
     )
-    standard = forms.ChoiceField(choices=standard_choices, required=False)
+    standard = forms.ChoiceField(required=False)
     framework = forms.ModelChoiceField(
         Framework.objects.order_by("started"), to_field_name="slug", required=False, empty_label="Any framework"
     )
-    year = forms.TypedChoiceField(choices=year_choices, coerce=int, required=False, empty_value=None)
+    year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     kind = forms.ChoiceField(choices=[("", "Any kind of text"), *SearchEntry.Kind.choices], required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read once: a callable would be evaluated again when the form is drawn.
+        self.fields["standard"].choices = standard_choices()
+        self.fields["year"].choices = year_choices()
 
     def clean_standard(self):
         value = self.cleaned_data["standard"]

@@ -24,6 +24,7 @@ from dashboard.filters import LeagueTableFilter
 from dashboard.forms import SearchForm
 from dashboard.tables import LeagueTable
 from inspections import search
+from inspections.citations import cite_chart, cite_inspection
 from inspections.models import (
     Framework,
     Inspection,
@@ -41,6 +42,11 @@ EXPORT_FORMATS = ("csv", "json")
 def render_page(request, template, context, chart_list=(), status=200):
     """Render a page, or one of its charts alone when ?embed=<chart id> asks for it."""
     context["charts"] = {chart.id: chart for chart in chart_list if chart is not None}
+    today = datetime.date.today()
+    context["chart_citations"] = {
+        chart.id: cite_chart(chart.title, chart.source, f"{permalink(request)}#chart-{chart.id}", today)
+        for chart in context["charts"].values()
+    }
     embed = request.GET.get("embed")
     if embed:
         chart = context["charts"].get(embed)
@@ -279,16 +285,12 @@ def inspection_detail(request, pk):
     )
 
 
-def citation(request, inspection, standard=None):
-    report = inspection.report
-    section = f", section {standard.code} {standard.name}" if standard else ""
-    url = request.build_absolute_uri()
-    return (
-        f"HM Inspectorate of Probation, '{report.title}' ({inspection.provider.name}), published "
-        f"{report.published_text}{section}. Source: {inspection.source.title}"
-        f"{' (' + inspection.source.url + ')' if inspection.source.url else ''}. "
-        f"Via the CRC performance dashboard, {url}, accessed {datetime.date.today():%-d %B %Y}."
-    )
+def permalink(request, url=None):
+    return request.build_absolute_uri(url or request.path)
+
+
+def citation(request, inspection, standard=None, rating=None):
+    return cite_inspection(inspection, permalink(request), datetime.date.today(), standard, rating)
 
 
 @cached_page
@@ -332,7 +334,7 @@ def inspection_standard(request, pk, code):
             "domain_findings": domain_findings,
             "recommendations": recommendations,
             "facts": facts,
-            "citation": citation(request, inspection, standard),
+            "citation": citation(request, inspection, standard, rating),
             "title": f"{standard.code} {standard.name}: {inspection.provider.name}",
         },
         [chart],
@@ -523,5 +525,5 @@ def search_page(request):
         entry.heading_html = search.highlighted(entry.heading_headline)
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
-    context.update(page=page, query_without_page=query_without_page.urlencode())
+    context.update(page=page, searched=True, query_without_page=query_without_page.urlencode())
     return render(request, "dashboard/search.html", context)

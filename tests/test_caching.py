@@ -69,6 +69,7 @@ class CacheInvalidationTests(TestCase):
         )
         self.assertEqual(data[f"{prefix}-rating"], Rating.INADEQUATE)
         data[f"{prefix}-rating"] = Rating.OUTSTANDING
+        data["change_reason"] = "Test: the report's p.7 gives Outstanding."
         version = DataVersion.current()[0]
         response = self.client.post(change_url, data)
         self.assertEqual(response.status_code, 302, response.content[:2000])
