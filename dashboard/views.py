@@ -25,6 +25,7 @@ from dashboard.forms import SearchForm
 from dashboard.tables import LeagueTable
 from inspections import search
 from inspections.citations import cite_chart, cite_inspection
+from inspections.datasets import spreadsheet_safe
 from inspections.models import (
     Framework,
     Inspection,
@@ -89,7 +90,7 @@ def home(request):
             return HttpResponseBadRequest(
                 f"Unknown export format {export_format!r}; use one of: {', '.join(EXPORT_FORMATS)}."
             )
-        return TableExport(export_format, table).response(f"crc-league-table.{export_format}")
+        return SpreadsheetSafeExport(export_format, table).response(f"crc-league-table.{export_format}")
 
     completeness = queryset.order_by().aggregate(
         recorded=Sum("ratings_recorded"),
@@ -110,6 +111,20 @@ def home(request):
         },  # fmt: skip
         [distribution],
     )
+
+
+class SpreadsheetSafeExport(TableExport):
+    """django-tables2's export, with CSV cells that a spreadsheet can never run as a formula."""
+
+    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
+        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
+        if self.format == "csv":
+            rows = [[spreadsheet_safe(cell) for cell in row] for row in dataset]
+            headers = dataset.headers
+            dataset.wipe()
+            dataset.headers = headers
+            dataset.extend(rows)
+        return dataset
 
 
 def national_distribution(standards):

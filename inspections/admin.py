@@ -455,6 +455,9 @@ class DataReleaseAdmin(admin.ModelAdmin):
     def get_changeform_initial_data(self, request):
         return {"identifier": suggested_identifier()}
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
     def get_readonly_fields(self, request, obj=None):
         return ["identifier", "notes", "released_at", "released_by", "summary"] if obj else []
 

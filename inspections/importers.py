@@ -11,8 +11,9 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 
 from inspections.models import (
@@ -618,4 +619,16 @@ FACT_FIELDS = [
 def load_bundled_data(data_dir=DATA_DIR):
     """Load every bundled file in one transaction. Returns a Counter of rows created/updated/unchanged."""
     with transaction.atomic():
-        return Loader(data_dir).run()
+        counts = Loader(data_dir).run()
+        refresh_planner_statistics()
+        return counts
+
+
+def refresh_planner_statistics():
+    """ANALYZE the data tables after a bulk write. Until autovacuum gets round to it, the planner
+    would otherwise plan for the tables as they were (empty, on a new database) and nest
+    sequential scans that are slow once the rows are there. Inside a transaction ANALYZE counts
+    the transaction's own new rows."""
+    tables = [model._meta.db_table for model in apps.get_app_config("inspections").get_models()]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))

@@ -229,7 +229,7 @@ class InspectionPageTests(PageTestCase):
         self.assertContains(response, "Purple Futures should:")
         self.assertContains(response, "Strength")
         self.assertContains(
-            response, "HM Inspectorate of Probation, &#x27;An inspection of Cheshire and Greater Manchester"
+            response, "HM Inspectorate of Probation (2019). An inspection of Cheshire and Greater Manchester"
         )
         self.assertIn("facts-against-national", response.context["charts"])
 
@@ -256,7 +256,7 @@ class InspectionStandardPageTests(PageTestCase):
         self.assertContains(response, "Summary of ratings, p.7")
         self.assertContains(response, "0 of 3 scores are recorded")
         self.assertContains(response, "Does planning focus sufficiently on keeping other people safe?")
-        self.assertContains(response, "section 2.2 Planning")
+        self.assertContains(response, "Section 2.2 Planning")
         self.assertContains(response, 'aria-label="Breadcrumb"')
 
     def test_the_rule_reason_names_the_deciding_key_question_when_scores_exist(self):

@@ -158,7 +158,7 @@ class SearchTests(CatalogueMixin, TestCase):
         with connection.cursor() as cursor:
             cursor.execute("SET enable_seqscan = off")
             queryset = SearchEntry.objects.filter(document=search.parse_query("home visits").query)
-            plan = queryset.explain()
+            plan = queryset.order_by().explain()
             cursor.execute("SET enable_seqscan = on")
         self.assertIn("search_entry_document", plan)
 

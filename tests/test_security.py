@@ -121,8 +121,10 @@ class SlowDatabaseTests(TransactionTestCase):
         finally:
             blocker.rollback()
             blocker.close()
-            # The shorter timeout was set on this session; later tests get a fresh connection.
+            # The shorter timeout was set on this session: undo it, and give later tests a fresh connection.
             self.addCleanup(connection.close)
+            with connection.cursor() as cursor:
+                cursor.execute("RESET statement_timeout")
         self.assertEqual(response.status_code, 503)
         self.assertContains(response, "temporarily unavailable", status_code=503)
         self.assertNotContains(response, "Traceback", status_code=503)

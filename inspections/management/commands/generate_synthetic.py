@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 
+from inspections.importers import refresh_planner_statistics
 from inspections.models import (
     DatePrecision,
     Fact,
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             rows = self.generate(framework, scale)
+            refresh_planner_statistics()
         elapsed = time.monotonic() - started
         self.stdout.write(f"{rows:,} rows in {elapsed:.1f} s ({rows / elapsed:,.0f} rows/s) at scale {scale}")
 
