@@ -101,5 +101,5 @@ class AccessibilityTests(BrowserTestCase):
         self.assertEqual(self.page.locator("h1").inner_text(), "2.2 Planning: Cheshire & Greater Manchester CRC")
 
         # The key questions and the citation are reachable too.
-        self.press_tab_until(lambda f: f[0] == "TEXTAREA" and "section 2.2 Planning" in f[1])
+        self.press_tab_until(lambda f: f[0] == "TEXTAREA" and "Section 2.2 Planning" in f[1])
         self.assertFocusVisible()
