@@ -33,7 +33,7 @@ BEGIN
     )
     SELECT 'finding', f.id, f.report_id, f.inspection_id, coalesce(f.inspection_id, rp.first_inspection_id),
            i.provider_id, i.owner_id, f.standard_id, rp.framework_id, rp.year,
-           concat_ws(' ', FINDING_KIND_SQL, s.code, s.name, d.name), f.text
+           concat_ws(' · ', FINDING_KIND_SQL, nullif(concat_ws(' ', s.code, s.name), ''), d.name), f.text
     FROM inspections_finding f
     JOIN reports rp ON rp.id = f.report_id
     LEFT JOIN inspections_inspection i ON i.id = f.inspection_id

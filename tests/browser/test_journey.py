@@ -118,6 +118,28 @@ class JourneyTests(BrowserTestCase):
                 self.assertLessEqual(width, 375, f"{path} scrolls sideways at 375px")
 
 
+class ApiDocsTests(BrowserTestCase):
+    """The API's Swagger UI comes from our static files and works under the strict policy."""
+
+    def test_the_api_docs_render_from_our_own_files(self):
+        elsewhere = []
+        self.page.on(
+            "request",
+            lambda request: (
+                request.url.startswith(("http:", "https:"))
+                and not request.url.startswith(self.live_server_url)
+                and elsewhere.append(request.url)
+            ),
+        )
+        self.page.goto(self.live_server_url + "/api/v1/docs/")
+        self.page.wait_for_selector(".opblock-summary-path")
+        paths = self.page.locator(".opblock-summary-path").all_inner_texts()
+        self.assertIn("/api/v1/inspections", [path.strip() for path in paths])
+        self.assertEqual(self.page.evaluate("window.__csp"), [])
+        self.assertEqual(elsewhere, [])
+        self.assertEqual(self.console_errors, [])
+
+
 class AdminContentSecurityPolicyTests(BrowserTestCase):
     """The admin runs under the same strict policy: no inline script or style is blocked."""
 
