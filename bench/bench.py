@@ -85,7 +85,6 @@ def page_paths(environment):
     return {
         "home (league table)": "/",
         "league table, all inspections": "/?scope=all&sort=-total_score",
-        "league table CSV export": "/?_export=csv&scope=all",
         "provider": "/providers/cheshire-greater-manchester-crc/",
         "inspection": f"/inspections/{first}/",
         "standard in inspection": f"/inspections/{first}/standards/2.2/",
@@ -95,7 +94,26 @@ def page_paths(environment):
         "owner": "/owners/purple-futures/",
         "compare": f"/compare/?inspection={first}&inspection={second}",
         "about": "/about/",
+        "search": "/search/?q=risk+of+harm",
+        "data downloads page": "/data/",
+        "API providers": "/api/v1/providers",
+        "API provider": "/api/v1/providers/cheshire-greater-manchester-crc",
+        "API owners": "/api/v1/owners",
+        "API owner": "/api/v1/owners/purple-futures",
+        "API inspections (CRC, page 1)": "/api/v1/inspections?kind=CRC",
+        "API inspection": f"/api/v1/inspections/{first}",
+        "API standards": "/api/v1/standards",
+        "API standard": "/api/v1/standards/standards-2018/2.2",
     }
+
+
+# Whole-table downloads grow with the data by design (every row); timed apart, with fewer requests.
+DOWNLOADS = {
+    "league table CSV export": "/?_export=csv&scope=all",
+    "ratings.csv": "/data/ratings.csv",
+    "findings.json": "/data/findings.json",
+}
+DOWNLOAD_REQUESTS = 10
 
 
 def query_counts(environment, paths):
@@ -126,13 +144,13 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def measure_pages(url, paths):
+def measure_pages(url, paths, requests=REQUESTS):
     rows = {}
     for name, path in paths.items():
         separator = "&" if "?" in path else "?"
-        cold = [timed(f"{url}{path}{separator}_bench={n}")[0] for n in range(REQUESTS)]
+        cold = [timed(f"{url}{path}{separator}_bench={n}")[0] for n in range(requests)]
         timed(url + path)
-        warm_samples = [timed(url + path) for _ in range(REQUESTS)]
+        warm_samples = [timed(url + path) for _ in range(requests)]
         warm = [sample[0] for sample in warm_samples]
         rows[name] = {
             "path": path,
@@ -221,36 +239,33 @@ def page_weight(url, paths):
     return results
 
 
-EXPLAIN_SQL = {
-    "latest inspection per provider (league table)": (
-        "SELECT DISTINCT ON (i.provider_id) i.id FROM inspections_inspection i JOIN inspections_report r ON r.id = i.report_id "
-        "JOIN inspections_framework f ON f.id = r.framework_id WHERE f.has_four_point_ratings "
-        "ORDER BY i.provider_id, r.published DESC NULLS LAST, i.id DESC"
-    ),
-    "one standard's rating of one inspection (league table column)": (
-        "SELECT sr.rating FROM inspections_standardrating sr JOIN inspections_standard s ON s.id = sr.standard_id "
-        "WHERE sr.inspection_id = (SELECT max(id) FROM inspections_inspection) AND s.code = '2.2'"
-    ),
-    "ratings of one standard (standard page)": (
-        "SELECT * FROM inspections_standardrating WHERE standard_id = (SELECT id FROM inspections_standard WHERE code = '2.2' LIMIT 1)"
-    ),
-    "filter by owner (league table)": "SELECT id FROM inspections_inspection WHERE owner_id = (SELECT min(id) FROM inspections_ownergroup)",
-    "scores of one inspection (inspection page)": (
-        "SELECT * FROM inspections_keyquestionscore WHERE inspection_id = (SELECT max(id) FROM inspections_inspection)"
-    ),
+# The querysets the pages and the API run, explained as Django sends them (EXPLAIN ANALYZE).
+EXPLAIN_SCRIPT = """
+import json
+from django.contrib.postgres.search import SearchQuery
+from inspections.models import Inspection, OwnerGroup, SearchEntry, Standard, StandardRating
+from inspections import search
+standard = Standard.objects.get(framework__slug="standards-2018", code="2.2")
+owner = OwnerGroup.objects.get(slug="purple-futures")
+queries = {
+    "latest inspection per provider (league table, owners, distributions)": Inspection.objects.latest_per_provider().values("pk"),
+    "league table page 1 (latest, 12 rating columns, score)": Inspection.objects.latest_per_provider().for_league_table(
+        [s.code for s in Standard.objects.filter(framework__slug="standards-2018")]).order_by("provider__name")[:50],
+    "ranking of one standard, page 1 (standard page)": Inspection.objects.filter(report__framework=standard.framework)
+        .with_standard_rank(standard)[:50],
+    "inspections of one owner (API filter, owner page)": Inspection.objects.filter(owner=owner).order_by("report__published", "pk")[:50],
+    "inspections published in 2019, newest first (API filter and ordering)": Inspection.objects.filter(
+        report__published__year=2019).order_by("-report__published", "provider__name", "pk")[:50],
+    "ratings of one standard at the latest inspections (distribution chart)": StandardRating.objects.filter(
+        standard=standard, inspection__in=Inspection.objects.latest_per_provider().values("pk")).values("rating"),
+    "full-text search, best 20 (search page)": search.search(search.parse_query("risk of harm"))[:20],
 }
+print(json.dumps({name: queryset.explain(analyze=True).splitlines() for name, queryset in queries.items()}))
+"""
 
 
 def explain(environment):
-    script = (
-        "import json\nfrom django.db import connection\nout = {}\n"
-        f"for name, sql in {json.dumps(EXPLAIN_SQL)}.items():\n"
-        "    with connection.cursor() as c:\n"
-        "        c.execute('EXPLAIN ANALYZE ' + sql)\n"
-        "        out[name] = [row[0] for row in c.fetchall()]\n"
-        "print(json.dumps(out))"
-    )
-    result = subprocess.run([PYTHON, "manage.py", "shell", "--no-imports", "-c", script], cwd=ROOT, env=environment,
+    result = subprocess.run([PYTHON, "manage.py", "shell", "--no-imports", "-c", EXPLAIN_SCRIPT], cwd=ROOT, env=environment,
                             check=True, capture_output=True, text=True)  # fmt: skip
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -271,7 +286,8 @@ def main():
             process, url = start_gunicorn(environment, workers=4)
             try:
                 pages = measure_pages(url, paths)
-                entry = {"generated": generated, "pages": pages, "queries": counts}
+                downloads = measure_pages(url, DOWNLOADS, DOWNLOAD_REQUESTS)
+                entry = {"generated": generated, "pages": pages, "queries": counts, "downloads": downloads}
                 if scale == 100:
                     league_rate, league_errors = wrk(url + "/")
                     static_rate, _ = wrk(url + static_path(url))
@@ -305,6 +321,15 @@ def write_results(report, scales):
         lines.append(
             f"| {name} | {s1['queries'][name]} | {s100['queries'][name]} | {one['cold_median']:.0f} / {one['cold_p95']:.0f} | "
             f"{page['cold_median']:.0f} / {page['cold_p95']:.0f} | {page['warm_median']:.1f} / {page['warm_p95']:.1f} | {page['bytes']:,} |"
+        )
+    lines += ["", "## Whole-table downloads (grow with the data by design)", "",
+              f"{DOWNLOAD_REQUESTS} requests each; never cached (each is generated from the database and streamed).", "",
+              "| download | median s1 (ms) | median / p95 s100 (ms) | bytes s1 | bytes s100 |", "| --- | --- | --- | --- | --- |"]  # fmt: skip
+    for name, page in s100["downloads"].items():
+        one = s1["downloads"][name]
+        lines.append(
+            f"| {name} | {one['cold_median']:.0f} | {page['cold_median']:.0f} / {page['cold_p95']:.0f} | "
+            f"{one['bytes']:,} | {page['bytes']:,} |"
         )
     t = s100["throughput"]
     datasette_rate, datasette_rows = s100["datasette"]

@@ -11,7 +11,8 @@ from collections import Counter, defaultdict
 from django import forms
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError, connection
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, F, Prefetch, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -178,22 +179,37 @@ def provider_detail(request, slug):
     )
 
 
+PROVIDERS_LISTED_PER_OWNER = 12
+
+
 @cached_page
 def owner_list(request):
-    latest = list(Inspection.objects.latest_per_provider().select_related("provider", "owner", "report"))
-    owners = {owner.pk: owner for owner in OwnerGroup.objects.order_by("name")}
+    """Rating counts per owner in one aggregate, and at most a dozen providers listed per owner
+    (the owner's page lists them all), so the page does not grow with the number of providers."""
+    latest = Inspection.objects.latest_per_provider()
     counts = defaultdict(Counter)
-    providers = defaultdict(list)
-    for inspection in latest:
-        if inspection.owner_id:
-            counts[inspection.owner_id][inspection.overall_rating] += 1
-            providers[inspection.owner_id].append(inspection)
+    for row in latest.order_by().values("owner_id", "overall_rating").annotate(n=Count("pk")):
+        counts[row["owner_id"]][row["overall_rating"]] = row["n"]
+    listed = defaultdict(list)
+    first_few = (
+        latest.select_related("provider", "report")
+        .annotate(place=Window(RowNumber(), partition_by=F("owner_id"), order_by=F("provider__name").asc()))
+        .filter(place__lte=PROVIDERS_LISTED_PER_OWNER)
+        .order_by("provider__name")
+    )
+    for inspection in first_few:
+        listed[inspection.owner_id].append(inspection)
+    owners = OwnerGroup.objects.filter(pk__in=[pk for pk in counts if pk is not None]).order_by("name")
     rows = [
-        {"owner": owner, "counts": counts[pk], "inspections": providers[pk]}
-        for pk, owner in owners.items()
-        if counts[pk]
+        {
+            "owner": owner,
+            "counts": counts[owner.pk],
+            "inspections": listed[owner.pk],
+            "total": sum(counts[owner.pk].values()),
+        }
+        for owner in owners
     ]
-    unstated = [inspection for inspection in latest if not inspection.owner_id]
+    unstated = {"inspections": listed[None], "total": sum(counts[None].values())}
     return render_page(
         request,
         "dashboard/owners.html",
@@ -356,6 +372,9 @@ def inspection_standard(request, pk, code):
     )
 
 
+RANKING_PER_PAGE = 50
+
+
 @cached_page
 def standard_detail(request, framework, code):
     standard = get_object_or_404(
@@ -363,11 +382,14 @@ def standard_detail(request, framework, code):
         framework__slug=framework,
         code=code,
     )
-    inspections = list(
+    # Our ranking, in SQL so that one page costs the same whatever the number of inspections:
+    # published rating first, then the lowest key-question score; unrecorded last.
+    ranking = (
         Inspection.objects.filter(report__framework=standard.framework)
+        .filter(Q(provider__kind=standard.applies_to) if standard.applies_to else Q())
         .with_catalogue()
+        .with_standard_rank(standard)
         .prefetch_related(
-            Prefetch("ratings", queryset=StandardRating.objects.filter(standard=standard), to_attr="standard_ratings"),
             Prefetch(
                 "scores",
                 queryset=KeyQuestionScore.objects.filter(key_question__standard=standard).select_related(
@@ -376,32 +398,34 @@ def standard_detail(request, framework, code):
                 to_attr="standard_scores",
             ),
         )
-        .order_by("provider__name", "report__published")
     )
-    inspections = [i for i in inspections if standard.applies_to_kind(i.provider.kind)]
-    latest_ids = set(Inspection.objects.latest_per_provider().values_list("pk", flat=True))
-    ranking = []
-    for inspection in inspections:
-        rating = inspection.standard_ratings[0].rating if inspection.standard_ratings else None
-        lowest = min((score.percent for score in inspection.standard_scores), default=None)
-        ranking.append(
-            {"inspection": inspection, "rating": rating, "lowest": lowest, "latest": inspection.pk in latest_ids}
-        )
-    # Our ranking: published rating first, then the lowest key-question score; unrecorded last.
-    ranking.sort(
-        key=lambda row: (
-            row["rating"] is None,
-            -(row["rating"] or 0),
-            -(row["lowest"] or 0),
-            row["inspection"].provider.name,
+    page = Paginator(ranking, RANKING_PER_PAGE).get_page(request.GET.get("page"))
+    if request.GET.get("page") not in (None, str(page.number)):
+        raise Http404("No such page of the ranking.")
+    latest_ids = Inspection.objects.latest_per_provider().values("pk")
+    latest_on_page = set(
+        Inspection.objects.filter(pk__in=[i.pk for i in page.object_list], id__in=latest_ids).values_list(
+            "pk", flat=True
         )
     )
-    counts = Counter(
-        (standard.code, Rating(row["rating"])) for row in ranking if row["latest"] and row["rating"] is not None
-    )
-    latest_total = sum(1 for row in ranking if row["latest"])
+    rows = [
+        {"inspection": i, "rating": i.standard_rating, "lowest": i.lowest_score, "latest": i.pk in latest_on_page}
+        for i in page.object_list
+    ]
     distribution = None
     if standard.framework.has_four_point_ratings:
+        latest_ratings = StandardRating.objects.filter(standard=standard, inspection__in=latest_ids)
+        counts = Counter(
+            {
+                (standard.code, Rating(row["rating"])): row["n"]
+                for row in latest_ratings.exclude(rating=None).values("rating").annotate(n=Count("pk"))
+            }
+        )
+        latest_total = (
+            Inspection.objects.latest_per_provider()
+            .filter(Q(provider__kind=standard.applies_to) if standard.applies_to else Q())
+            .count()
+        )
         distribution = charts.rating_distribution(
             "rating-distribution",
             f"{standard.code} {standard.name}: ratings at each provider's latest inspection (number of providers)",
@@ -410,11 +434,19 @@ def standard_detail(request, framework, code):
             {standard.code: latest_total},
             f"the latest inspection of {latest_total} providers",
         )
-    scores = {i: {s.key_question_id: s for s in i.standard_scores} for i in inspections if i.standard_scores}
+    scores = {i: {s.key_question_id: s for s in i.standard_scores} for i in page.object_list if i.standard_scores}
+    query = request.GET.copy()
+    query.pop("page", None)
     return render_page(
         request,
         "dashboard/standard.html",
-        {"standard": standard, "ranking": ranking, "title": f"{standard.code} {standard.name}"},
+        {
+            "standard": standard,
+            "ranking": rows,
+            "page": page,
+            "query_without_page": query.urlencode(),
+            "title": f"{standard.code} {standard.name}",
+        },
         [distribution, charts.standard_scores_dot_plot(standard, scores, bands=standard.framework.key_question_bands)],
     )
 

@@ -12,7 +12,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, F, Func, IntegerField, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
@@ -527,6 +527,24 @@ class InspectionQuerySet(models.QuerySet):
         return self.annotate(
             total_score=Subquery(recorded.annotate(total=Sum(points)).values("total")),
             ratings_recorded=Coalesce(Subquery(recorded.annotate(n=Count("pk")).values("n")), 0),
+        )
+
+    def with_standard_rank(self, standard):
+        """Annotate `standard_rating` and `lowest_score` for one standard and order by them: our
+        ranking (published rating, then the lowest key-question score; unrecorded last)."""
+        rating = StandardRating.objects.filter(inspection=OuterRef("pk"), standard=standard).values("rating")[:1]
+        lowest = (
+            KeyQuestionScore.objects.filter(inspection=OuterRef("pk"), key_question__standard=standard)
+            .order_by()
+            .values("inspection")
+            .annotate(lowest=Min("percent"))
+            .values("lowest")
+        )
+        return self.annotate(standard_rating=Subquery(rating), lowest_score=Subquery(lowest)).order_by(
+            F("standard_rating").desc(nulls_last=True),
+            F("lowest_score").desc(nulls_last=True),
+            "provider__name",
+            "pk",
         )
 
     def for_league_table(self, codes):

@@ -302,7 +302,26 @@ class StandardPageTests(PageTestCase):
         self.assertContains(self.client.get(reverse("dashboard:standards")), "2.2 Planning")
 
     def test_query_budget_is_fixed(self):
-        self.assertFixedQueries(reverse("dashboard:standard", args=["standards-2018", "2.2"]), 7)
+        self.assertFixedQueries(reverse("dashboard:standard", args=["standards-2018", "2.2"]), 9)
+
+    def test_the_ranking_is_paginated_in_the_database(self):
+        self.add_inspections(60)
+        url = reverse("dashboard:standard", args=["standards-2018", "2.2"])
+        total = Inspection.objects.filter(report__framework=self.cgm.report.framework, provider__kind="CRC").count() + (
+            Inspection.objects.filter(report__framework=self.cgm.report.framework, provider__kind="NPS").count()
+        )
+        first = self.client.get(url)
+        self.assertEqual(len(first.context["ranking"]), 50)
+        self.assertContains(first, f"Page 1 of {-(-total // 50)} ({total} inspections)")
+        second = self.client.get(url, {"page": 2})
+        self.assertEqual(len(second.context["ranking"]), total - 50)
+        names = [row["inspection"].pk for row in first.context["ranking"] + second.context["ranking"]]
+        self.assertEqual(len(set(names)), total)
+        ratings = [row["rating"] for row in first.context["ranking"] + second.context["ranking"]]
+        recorded = [r for r in ratings if r is not None]
+        self.assertEqual(recorded, sorted(recorded, reverse=True))
+        self.assertTrue(all(r is None for r in ratings[len(recorded) :]))
+        self.assertEqual(self.client.get(url, {"page": 99}).status_code, 404)
 
 
 class OwnerPageTests(PageTestCase):
@@ -320,7 +339,7 @@ class OwnerPageTests(PageTestCase):
         self.assertEqual(self.client.get("/owners/nobody/").status_code, 404)
 
     def test_query_budgets_are_fixed(self):
-        self.assertFixedQueries(reverse("dashboard:owners"), 3)
+        self.assertFixedQueries(reverse("dashboard:owners"), 4)
 
     def test_owner_query_budget_is_fixed(self):
         self.assertFixedQueries(reverse("dashboard:owner", args=["purple-futures"]), 4)
