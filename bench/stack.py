@@ -23,6 +23,7 @@ def production_environment(database_url=None, **extra):
         "SECURE_SSL_REDIRECT": "false",  # loopback has no TLS terminator in front
         "REQUEST_LOG_LEVEL": "WARNING",
         "LOG_LEVEL": "ERROR",
+        "CONN_MAX_AGE": "60",  # as .env.example recommends for production: no new connection per request
         **extra,
     }
     if database_url:

@@ -93,11 +93,14 @@ def home(request):
             )
         return SpreadsheetSafeExport(export_format, table).response(f"crc-league-table.{export_format}")
 
-    completeness = queryset.order_by().aggregate(
-        recorded=Sum("ratings_recorded"),
-        possible=Sum("report__framework__standards_per_provider"),
-        inspections=Count("pk"),
+    # From the filtered inspections without the table's per-row subqueries, which would otherwise
+    # be computed for every matching inspection, not just the page shown.
+    completeness = filterset.qs.order_by().aggregate(
+        possible=Sum("report__framework__standards_per_provider"), inspections=Count("pk")
     )
+    completeness["recorded"] = StandardRating.objects.filter(
+        inspection__in=filterset.qs.order_by().values("pk"), rating__isnull=False
+    ).count()
     distribution = national_distribution(standards)
     return render_page(
         request,

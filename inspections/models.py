@@ -489,17 +489,17 @@ class InspectionQuerySet(models.QuerySet):
     def latest_per_provider(self):
         """The most recent inspection of each provider under a rated framework.
 
-        A correlated subquery (one index lookup per inspection on provider_id), not a DISTINCT ON
-        subquery: its plan cannot degrade to re-running a sort of every inspection per row when
-        the table statistics are stale, and the result can still be ordered and filtered freely.
+        A filter on a DISTINCT ON subquery (one sort of the rated inspections, hashed into a
+        semi-join), so the result can be ordered and filtered freely. It relies on current planner
+        statistics: bulk loads ANALYZE (inspections.importers.refresh_planner_statistics).
         """
-        newest = (
+        latest = (
             Inspection.objects.rated()
-            .filter(provider=OuterRef("provider"))
-            .order_by(F("report__published").desc(nulls_last=True), "-id")
-            .values("pk")[:1]
+            .order_by("provider_id", F("report__published").desc(nulls_last=True), "-id")
+            .distinct("provider_id")
+            .values("pk")
         )
-        return self.rated().filter(pk=Subquery(newest))
+        return self.filter(pk__in=latest)
 
     def with_rating_columns(self, codes):
         """Annotate `rating_<code>` (e.g. rating_2_2) with each standard's published rating."""
