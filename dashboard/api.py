@@ -18,7 +18,7 @@ from ninja.errors import ValidationError
 
 from dashboard.caching import cached_page
 from dashboard.filters import RATING_BY_SLUG, RATING_CHOICES
-from inspections.exports import serialise_inspection
+from inspections.serialise import serialise_inspection
 from inspections.models import (
     Framework,
     Inspection,

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from dashboard.templatetags.ratings import rating_badge, rating_label
-from inspections.exports import partial_date
+from inspections.serialise import partial_date
 from inspections.models import rating_column_name
 
 

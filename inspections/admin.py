@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from inspections.importers import BundledDataError, Loader
+from inspections.loader import BundledDataError, Loader
 from inspections.models import (
     Correction,
     DataRelease,

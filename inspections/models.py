@@ -491,7 +491,7 @@ class InspectionQuerySet(models.QuerySet):
 
         A filter on a DISTINCT ON subquery (one sort of the rated inspections, hashed into a
         semi-join), so the result can be ordered and filtered freely. It relies on current planner
-        statistics: bulk loads ANALYZE (inspections.importers.refresh_planner_statistics).
+        statistics: bulk loads ANALYZE (inspections.loader.refresh_planner_statistics).
         """
         latest = (
             Inspection.objects.rated()

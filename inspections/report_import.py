@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import slugify
 
-from inspections.exports import serialise_inspection
-from inspections.importers import BundledDataError, Loader
+from inspections.serialise import serialise_inspection
+from inspections.loader import BundledDataError, Loader
 from inspections.models import Inspection, KeyQuestion, Provider, Standard
 from inspections.report_parser import ReportImportError, parse_report, read_document
 

@@ -2,7 +2,7 @@
 
 from django.test import TestCase
 
-from inspections.importers import load_bundled_data
+from inspections.loader import load_bundled_data
 from inspections.models import Inspection, OwnerGroup, Provider, Standard, StandardRating
 from inspections.rules import Rating
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.test import TestCase
 
-from inspections.importers import load_bundled_data
+from inspections.loader import load_bundled_data
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "api.md"
 HOST = "http://127.0.0.1:8000"

@@ -19,7 +19,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from inspections.importers import load_bundled_data
+from inspections.loader import load_bundled_data
 
 EXAMPLES_PER_OPERATION = 30
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from django.core.management import call_command
 from django.test import TransactionTestCase
 
-from inspections.exports import export_inspections
-from inspections.importers import load_bundled_data
+from inspections.serialise import export_inspections
+from inspections.loader import load_bundled_data
 from inspections.models import Inspection
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, User
 from django.test import TestCase
 from django.urls import reverse
 
-from inspections.importers import load_bundled_data
+from inspections.loader import load_bundled_data
 from inspections.models import DataVersion, Inspection, StandardRating
 from inspections.rules import Rating
 

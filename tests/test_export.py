@@ -4,7 +4,7 @@ from io import StringIO
 from django.core.management import call_command
 from django.test import TestCase
 
-from inspections.importers import load_bundled_data
+from inspections.loader import load_bundled_data
 
 CGM_2019 = {
     "1.1": "Good",

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from inspections.importers import load_bundled_data
+from inspections.loader import load_bundled_data
 from inspections.models import Inspection
 
 TEXT = st.one_of(

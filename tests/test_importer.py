@@ -13,7 +13,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from inspections.importers import load_bundled_data
+from inspections.loader import load_bundled_data
 from inspections.models import Fact, Finding, Inspection, Recommendation, Report, StandardRating
 from inspections.report_import import build_plan, write
 from inspections.report_parser import MAX_BYTES, ReportImportError, parse_report, read_document

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import models
 from django.test import TestCase
 
-from inspections.importers import DATA_DIR, BundledDataError, load_bundled_data
+from inspections.loader import DATA_DIR, BundledDataError, load_bundled_data
 from inspections.models import (
     Fact,
     Finding,

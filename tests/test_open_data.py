@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from inspections.citations import bibtex_text, cite_chart, cite_inspection
 from inspections.datasets import DATASETS, spreadsheet_safe
-from inspections.importers import load_bundled_data
+from inspections.loader import load_bundled_data
 from inspections.models import (
     Correction,
     DataRelease,

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse
 
-from inspections.importers import load_bundled_data
+from inspections.loader import load_bundled_data
 from inspections.models import DatePrecision, Inspection, Provider, ProviderKind, Report, StandardRating
 from inspections.rules import Rating
 
@@ -159,7 +159,7 @@ class HomePageTests(PageTestCase):
 
     @staticmethod
     def partial(report):
-        from inspections.exports import partial_date
+        from inspections.serialise import partial_date
 
         return partial_date(report.published, report.published_precision)
 

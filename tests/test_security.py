@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import TestCase, TransactionTestCase
 from django.urls import reverse
 
-from inspections.importers import load_bundled_data
+from inspections.loader import load_bundled_data
 
 
 class HeaderTests(TestCase):

@@ -3,7 +3,7 @@ from io import StringIO
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 
-from inspections.importers import load_bundled_data
+from inspections.loader import load_bundled_data
 from inspections.models import Inspection, Provider, StandardRating
 
 

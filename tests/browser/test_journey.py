@@ -9,7 +9,7 @@ import shutil
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
-from inspections.importers import load_bundled_data
+from inspections.loader import load_bundled_data
 
 pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

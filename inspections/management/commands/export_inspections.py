@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from inspections.exports import export_inspections
+from inspections.serialise import export_inspections
 from inspections.models import Inspection
 
 

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 
-from inspections.importers import refresh_planner_statistics
+from inspections.loader import refresh_planner_statistics
 from inspections.models import (
     DatePrecision,
     Fact,

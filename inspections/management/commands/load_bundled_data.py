@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from inspections.importers import BundledDataError, load_bundled_data
+from inspections.loader import BundledDataError, load_bundled_data
 
 
 class Command(BaseCommand):
