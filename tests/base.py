@@ -1,7 +1,9 @@
 """Test data built in code: a small standards framework and a provider, as in the real catalogue."""
 
 import datetime
+from pathlib import Path
 
+from inspections.loader import load_bundled_data
 from inspections.models import (
     DatePrecision,
     Domain,
@@ -109,3 +111,13 @@ class CatalogueMixin:
     @classmethod
     def standard(cls, code):
         return Standard.objects.get(framework=cls.framework, code=code)
+
+
+# A small bundle in the loader's own format, kept apart from inspections/data so that a correction
+# to the real data never breaks a test: tests that need a realistic record (several providers,
+# frameworks, owners, sources, facts, findings) load this, and assert what it holds.
+TEST_BUNDLE = Path(__file__).resolve().parent / "fixtures" / "bundle"
+
+
+def load_test_bundle():
+    return load_bundled_data(TEST_BUNDLE)

@@ -2,15 +2,15 @@
 
 from django.test import TestCase
 
-from inspections.loader import load_bundled_data
 from inspections.models import Inspection, OwnerGroup, Provider, Standard, StandardRating
 from inspections.rules import Rating
+from tests.base import load_test_bundle
 
 
 class ApiTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        load_bundled_data()
+        load_test_bundle()
         cls.cgm = Inspection.objects.get(provider__slug="cheshire-greater-manchester-crc", report__published__year=2019)
 
     def get(self, path, status=200, **params):

@@ -1,4 +1,7 @@
-"""The curl examples in docs/api.md give the output printed beside them (bundled data)."""
+"""The curl examples in docs/api.md give the output printed beside them.
+
+These tests read the real bundled data on purpose: the docs show it, so a data correction that
+changes an example's output must change the doc too."""
 
 import json
 import re

@@ -19,7 +19,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from inspections.loader import load_bundled_data
+from tests.base import load_test_bundle
 
 EXAMPLES_PER_OPERATION = 30
 
@@ -42,7 +42,7 @@ def closing_at_once(handler):
 class SchemathesisTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        load_bundled_data()
+        load_test_bundle()
 
     def setUp(self):
         # As Django's test client does: the WSGI handler must not close the test's connection

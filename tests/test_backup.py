@@ -7,14 +7,14 @@ from pathlib import Path
 from django.core.management import call_command
 from django.test import TransactionTestCase
 
-from inspections.serialise import export_inspections
-from inspections.loader import load_bundled_data
 from inspections.models import Inspection
+from inspections.serialise import export_inspections
+from tests.base import load_test_bundle
 
 
 class BackupRoundTripTests(TransactionTestCase):
     def test_backup_then_restore_gives_back_the_same_export(self):
-        load_bundled_data()
+        load_test_bundle()
         before = export_inspections()
         with tempfile.TemporaryDirectory() as directory:
             backup = Path(directory) / "round-trip.dump"

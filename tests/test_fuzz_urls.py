@@ -4,8 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from inspections.loader import load_bundled_data
 from inspections.models import Inspection
+from tests.base import load_test_bundle
 
 TEXT = st.one_of(
     st.text(max_size=40),
@@ -18,7 +18,7 @@ PARAMETERS = ["scope", "kind", "owner", "framework", "year", "rating", "sort", "
 class UrlFuzzTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        load_bundled_data()
+        load_test_bundle()
         cls.inspection = Inspection.objects.get(
             provider__slug="cheshire-greater-manchester-crc", report__published__year=2019
         )

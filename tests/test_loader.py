@@ -1,4 +1,5 @@
-"""The bundled data: what it holds, that loading is idempotent, and that a bad file loads nothing."""
+"""The loader, on the test bundle: what it loads, that loading is idempotent, that a bad file loads
+nothing; and the integrity (not the size) of the real bundled data."""
 
 import shutil
 import tempfile
@@ -8,7 +9,7 @@ from pathlib import Path
 from django.db import models
 from django.test import TestCase
 
-from inspections.loader import DATA_DIR, BundledDataError, load_bundled_data
+from inspections.loader import BundledDataError, load_bundled_data
 from inspections.models import (
     Fact,
     Finding,
@@ -24,6 +25,7 @@ from inspections.models import (
 )
 from inspections.quantities import Qualifier
 from inspections.rules import Rating
+from tests.base import TEST_BUNDLE, load_test_bundle
 
 ALL_MODELS = [
     SourceDocument, Provider, Ownership, Report, Inspection, StandardRating, KeyQuestionScore, Fact, Finding,
@@ -35,23 +37,19 @@ def snapshot():
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in ALL_MODELS}
 
 
-class BundledDataTests(TestCase):
+class LoaderTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.first_counts = load_bundled_data()
+        cls.first_counts = load_test_bundle()
 
-    def test_the_catalogue_has_21_crcs_and_the_nps_divisions(self):
-        self.assertEqual(Provider.objects.crcs().count(), 21)
-        self.assertEqual(Provider.objects.nps_divisions().count(), 8)  # 7 divisions + 'NPS South West' (2021)
-
-    def test_every_inspection_of_the_reference_csv_and_the_report_texts_is_loaded(self):
-        # 39 rows of inspections_2018_2021.csv plus two Quality & Impact reports of two providers each.
-        self.assertEqual(Inspection.objects.filter(report__framework__slug="standards-2018").count(), 39)
-        self.assertEqual(Inspection.objects.filter(report__framework__slug="quality-impact-2016").count(), 4)
+    def test_every_report_file_becomes_a_report_with_its_inspections(self):
+        files = sorted(path.stem for path in (TEST_BUNDLE / "reports").glob("*.toml"))
+        self.assertEqual(sorted(Report.objects.values_list("slug", flat=True)), files)
+        self.assertEqual(Inspection.objects.filter(report__slug="greater-manchester-quality-impact-2017-02").count(), 2)
 
     def test_loading_again_changes_nothing(self):
         before = snapshot()
-        counts = load_bundled_data()
+        counts = load_test_bundle()
         self.assertEqual(snapshot(), before)
         written = {key: count for key, count in counts.items() if not key.endswith("unchanged")}
         self.assertEqual(written, {})
@@ -84,7 +82,7 @@ class BundledDataTests(TestCase):
         london = Fact.objects.get(metric__slug="case-sample-finding", inspection__provider__slug="london-crc")
         self.assertTrue(london.is_inverse)
         self.assertEqual(london.standard.code, "2.1")
-        self.assertFalse(KeyQuestionScore.objects.filter(inspection__report__framework__slug="standards-2018").exists())
+        self.assertFalse(KeyQuestionScore.objects.filter(inspection=london.inspection).exists())
 
     def test_cheshire_and_greater_manchester_2019_holds_the_report_contents(self):
         inspection = Inspection.objects.get(
@@ -111,7 +109,7 @@ class BundledDataTests(TestCase):
     def test_a_bad_value_loads_nothing_and_names_file_entry_and_field(self):
         with tempfile.TemporaryDirectory() as tmp:
             data_dir = Path(tmp) / "data"
-            shutil.copytree(DATA_DIR, data_dir)
+            shutil.copytree(TEST_BUNDLE, data_dir)
             path = data_dir / "reports" / "essex-crc-2018-10.toml"
             path.write_text(path.read_text().replace('overall = "Requires improvement"', 'overall = "Excellent"'))
             Report.objects.filter(slug="essex-crc-2018-10").update(title="Edited title")
@@ -127,7 +125,7 @@ class BundledDataTests(TestCase):
     def test_a_changed_file_updates_in_place(self):
         with tempfile.TemporaryDirectory() as tmp:
             data_dir = Path(tmp) / "data"
-            shutil.copytree(DATA_DIR, data_dir)
+            shutil.copytree(TEST_BUNDLE, data_dir)
             path = data_dir / "reports" / "essex-crc-2018-10.toml"
             path.write_text(path.read_text().replace('overall = "Requires improvement"', 'overall = "Good"'))
             ids = set(Inspection.objects.values_list("pk", flat=True))
@@ -140,7 +138,7 @@ class BundledDataTests(TestCase):
 class CompletenessTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        load_bundled_data()
+        load_test_bundle()
 
     def test_completeness_is_queryable(self):
         inspections = Inspection.objects.rated().with_completeness()
@@ -148,3 +146,37 @@ class CompletenessTests(TestCase):
         self.assertEqual((cgm.ratings_recorded, cgm.scores_recorded), (10, 0))
         totals = inspections.aggregate(ratings=models.Sum("ratings_recorded"))
         self.assertEqual(totals["ratings"], StandardRating.objects.exclude(rating=None).count())
+
+
+class RealBundleIntegrityTests(TestCase):
+    """The real data in inspections/data: whole and traceable, whatever its size."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_bundled_data()
+
+    def test_the_catalogue_names_the_21_crcs_and_the_7_nps_divisions(self):
+        self.assertEqual(Provider.objects.crcs().count(), 21)
+        # The seven divisions of 2014-2021, plus the South West region inspected after the 2021 split.
+        self.assertEqual(Provider.objects.nps_divisions().count(), 8)
+
+    def test_every_inspection_has_a_provider_a_framework_and_a_source(self):
+        for inspection in Inspection.objects.select_related("report__framework", "provider", "source"):
+            with self.subTest(inspection=str(inspection)):
+                self.assertTrue(inspection.provider.name)
+                self.assertTrue(inspection.report.framework.slug)
+                self.assertIsNotNone(inspection.source_id)
+
+    def test_every_source_document_is_named_and_can_be_found(self):
+        for document in SourceDocument.objects.all():
+            with self.subTest(document=document.slug):
+                self.assertTrue(document.title)
+                self.assertTrue(document.url or document.notes, "neither a URL nor a note on where to find it")
+
+    def test_every_standard_rating_is_on_the_scale_or_a_judgement_in_words(self):
+        for rating in StandardRating.objects.select_related("inspection__report__framework"):
+            with self.subTest(rating=str(rating)):
+                if rating.inspection.report.framework.has_four_point_ratings:
+                    self.assertIn(rating.rating, Rating.values + [None])
+                else:
+                    self.assertIsNone(rating.rating)

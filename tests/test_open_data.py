@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from inspections.citations import bibtex_text, cite_chart, cite_inspection
 from inspections.datasets import DATASETS, spreadsheet_safe
-from inspections.loader import load_bundled_data
 from inspections.models import (
     Correction,
     DataRelease,
@@ -27,6 +26,7 @@ from inspections.models import (
 )
 from inspections.releases import ReleaseError, cut_release
 from inspections.rules import Rating
+from tests.base import load_test_bundle
 from tests.test_caching import admin_form_data
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -47,7 +47,7 @@ class SpreadsheetSafetyTests(TestCase):
 class DownloadTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        load_bundled_data()
+        load_test_bundle()
         cls.cgm = Inspection.objects.get(provider__slug="cheshire-greater-manchester-crc", report__published__year=2019)
 
     def download(self, slug, fmt):
@@ -119,7 +119,7 @@ class DownloadTests(TestCase):
 class ReleaseTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        load_bundled_data()
+        load_test_bundle()
         cls.cgm = Inspection.objects.get(provider__slug="cheshire-greater-manchester-crc", report__published__year=2019)
         cls.editor = User.objects.create_superuser("editor", "editor@example.org", "a-long-test-password")
 
@@ -213,7 +213,7 @@ class ReleaseTests(TestCase):
 class CitationTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        load_bundled_data()
+        load_test_bundle()
         cls.cgm = Inspection.objects.get(provider__slug="cheshire-greater-manchester-crc", report__published__year=2019)
 
     def test_bibtex_escapes_latex_specials(self):

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import TestCase, TransactionTestCase
 from django.urls import reverse
 
-from inspections.loader import load_bundled_data
+from tests.base import load_test_bundle
 
 
 class HeaderTests(TestCase):
@@ -47,7 +47,7 @@ class HeaderTests(TestCase):
 class EmbedPolicyTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        load_bundled_data()
+        load_test_bundle()
 
     def test_an_embedded_chart_may_be_framed_by_any_site(self):
         response = self.client.get(reverse("dashboard:home"), {"embed": "ratings-by-standard"})

@@ -3,14 +3,14 @@ from io import StringIO
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 
-from inspections.loader import load_bundled_data
 from inspections.models import Inspection, Provider, StandardRating
+from tests.base import load_test_bundle
 
 
 class SyntheticDataTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        load_bundled_data()
+        load_test_bundle()
 
     def test_it_refuses_a_database_with_real_data_unless_forced(self):
         with self.assertRaisesMessage(CommandError, "holds real inspections"):

@@ -17,8 +17,8 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import TransactionTestCase
 
-from inspections.loader import load_bundled_data
 from inspections.models import Inspection, Report
+from tests.base import load_test_bundle
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -68,7 +68,7 @@ class TwoProcessTests(TransactionTestCase):
             redis.Redis.from_url(REDIS_URL).flushdb()
         except redis.RedisError as error:  # pragma: no cover - Redis runs on every machine here
             self.fail(f"Redis is needed for this test at {REDIS_URL}: {error}")
-        load_bundled_data()
+        load_test_bundle()
         User.objects.create_superuser("admin", "admin@example.org", "a long admin password")
         database = connection.settings_dict
         host = database["HOST"] or "localhost"

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
-from inspections.loader import load_bundled_data
+from tests.base import load_test_bundle
 
 pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -36,7 +36,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
         super().tearDownClass()
 
     def setUp(self):
-        load_bundled_data()
+        load_test_bundle()
         self.page = self.browser.new_page(viewport={"width": 1280, "height": 900})
         self.console_errors = []
         self.page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
