@@ -18,7 +18,6 @@ from ninja.errors import ValidationError
 
 from dashboard.caching import cached_page
 from dashboard.filters import RATING_BY_SLUG, RATING_CHOICES
-from inspections.serialise import serialise_inspection
 from inspections.models import (
     Framework,
     Inspection,
@@ -30,6 +29,7 @@ from inspections.models import (
     StandardRating,
 )
 from inspections.rules import Rating
+from inspections.serialise import serialise_inspection
 
 api = NinjaAPI(
     title="CRC performance dashboard API",
@@ -219,9 +219,9 @@ def inspection_summary(request, inspection):
     report = inspection.report
     return {
         "id": inspection.pk,
-        "published": report.published.isoformat() if report.published else None,
+        "published": report.published_iso,
         "framework": report.framework.slug,
-        "overall_rating": Rating(inspection.overall_rating).label if inspection.overall_rating is not None else None,
+        "overall_rating": Rating.label_of(inspection.overall_rating),
         "api_url": absolute(request, "api:inspection", inspection.pk),
     }
 
@@ -381,7 +381,7 @@ def list_inspections(
             "framework": i.report.framework.slug,
             "report": i.report.title,
             "published": inspection_summary(request, i)["published"],
-            "overall_rating": Rating(i.overall_rating).label if i.overall_rating is not None else None,
+            "overall_rating": Rating.label_of(i.overall_rating),
             "url": absolute(request, "dashboard:inspection", i.pk),
             "api_url": absolute(request, "api:inspection", i.pk),
         }

@@ -85,14 +85,10 @@ def figure_json(figure):
     return data
 
 
-def rating_label(rating):
-    return Rating(rating).label if rating is not None else NOT_RECORDED
-
-
 def rating_bar(rating, categories, counts):
     """One rating's horizontal stacked-bar segment: its colour, a pattern, and its name in the hover."""
     return go.Bar(
-        name=rating_label(rating),
+        name=Rating.label_of(rating, NOT_RECORDED),
         y=categories,
         x=counts,
         orientation="h",
@@ -107,7 +103,7 @@ def rating_bar(rating, categories, counts):
                 "size": 6,
             },
         },
-        hovertemplate="%{y}: %{x} " + rating_label(rating) + "<extra></extra>",
+        hovertemplate="%{y}: %{x} " + Rating.label_of(rating, NOT_RECORDED) + "<extra></extra>",
     )
 
 
@@ -166,7 +162,7 @@ def rating_timeline(inspections):
             x=[i.report.published.isoformat() for i in points],
             y=[i.overall_rating for i in points],
             mode="lines+markers+text",
-            text=[rating_label(i.overall_rating) for i in points],
+            text=[Rating.label_of(i.overall_rating, NOT_RECORDED) for i in points],
             textposition="top center",
             marker={
                 "size": 12,
@@ -209,7 +205,7 @@ def rating_timeline(inspections):
         summary=summary,
         figure=figure_json(figure),
         headers=["Published", "Overall rating"],
-        rows=[[i.report.published_text, rating_label(i.overall_rating)] for i in points],
+        rows=[[i.report.published_text, Rating.label_of(i.overall_rating, NOT_RECORDED)] for i in points],
         height=300,
     )
 
@@ -343,7 +339,7 @@ def facts_against_comparators(facts):
 
 def drilldown_sunburst(inspection, standards_by_domain, ratings, url_for_standard):
     """Overall -> domain -> standard; each standard segment links to its section."""
-    root = f"Overall: {rating_label(inspection.overall_rating)}"
+    root = f"Overall: {Rating.label_of(inspection.overall_rating, NOT_RECORDED)}"
     ids, labels, parents, colours, links, hover = (
         ["overall"],
         [root],
@@ -367,7 +363,7 @@ def drilldown_sunburst(inspection, standards_by_domain, ratings, url_for_standar
             parents.append(domain_id)
             colours.append(RATING_COLOURS[Rating(rating) if rating is not None else None])
             links.append(url_for_standard(standard))
-            hover.append(f"{standard.code} {standard.name}: {rating_label(rating)}")
+            hover.append(f"{standard.code} {standard.name}: {Rating.label_of(rating, NOT_RECORDED)}")
     figure = go.Figure(
         go.Sunburst(
             ids=ids,
@@ -393,14 +389,14 @@ def drilldown_sunburst(inspection, standards_by_domain, ratings, url_for_standar
                 [
                     f"{domain.code}. {domain.name}",
                     f"{standard.code} {standard.name}",
-                    rating_label(ratings.get(standard.code)),
+                    Rating.label_of(ratings.get(standard.code), NOT_RECORDED),
                 ]
             )
     recorded = sum(1 for row in rows if row[2] != NOT_RECORDED)
     return Chart(
         id="drilldown",
         title="From the overall rating to each standard",
-        summary=f"Overall {rating_label(inspection.overall_rating)}; {recorded} of {len(rows)} standard ratings recorded. Select a standard to open it.",
+        summary=f"Overall {Rating.label_of(inspection.overall_rating, NOT_RECORDED)}; {recorded} of {len(rows)} standard ratings recorded. Select a standard to open it.",
         figure=figure_json(figure),
         headers=["Domain", "Standard", "Published rating"],
         rows=rows,
@@ -416,10 +412,10 @@ def compare_ratings(inspections, standards, ratings_by_inspection):
         values = [ratings_by_inspection[inspection.pk].get(standard.code) for standard in standards]
         figure.add_trace(
             go.Bar(
-                name=wrap_label(f"{inspection.provider.name} ({inspection.report.published_text})", 36),
+                name=wrap_label(str(inspection), 36),
                 x=[standard.code for standard in standards],
                 y=[(v + 1) if v is not None else None for v in values],
-                text=[rating_label(v) for v in values],
+                text=[Rating.label_of(v, NOT_RECORDED) for v in values],
                 hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>",
             )
         )
@@ -440,9 +436,12 @@ def compare_ratings(inspections, standards, ratings_by_inspection):
         title="Standard ratings side by side",
         summary=f"Ratings of {len(inspections)} inspections on each standard; a missing bar is a rating not recorded.",
         figure=figure_json(figure),
-        headers=["Standard", *(f"{i.provider.name} ({i.report.published_text})" for i in inspections)],
+        headers=["Standard", *(str(i) for i in inspections)],
         rows=[
-            [f"{s.code} {s.name}", *(rating_label(ratings_by_inspection[i.pk].get(s.code)) for i in inspections)]
+            [
+                f"{s.code} {s.name}",
+                *(Rating.label_of(ratings_by_inspection[i.pk].get(s.code), NOT_RECORDED) for i in inspections),
+            ]
             for s in standards
         ],
     )
@@ -492,7 +491,7 @@ def standard_scores_dot_plot(standard, scores_by_inspection, bands=()):
             score = scores_by_inspection[inspection].get(question.pk)
             if score is not None:
                 xs.append(float(score.percent))
-                ys.append(f"{inspection.provider.name} ({inspection.report.published_text})")
+                ys.append(str(inspection))
         figure.add_trace(
             go.Scatter(
                 name=question.text,
@@ -518,7 +517,7 @@ def standard_scores_dot_plot(standard, scores_by_inspection, bands=()):
     for inspection in inspections:
         scores = scores_by_inspection[inspection]
         rows.append(
-            [f"{inspection.provider.name} ({inspection.report.published_text})"]
+            [str(inspection)]
             + [f"{scores[q.pk].percent.normalize():f}%" if q.pk in scores else "not recorded" for q in questions]
         )
     return Chart(
@@ -625,7 +624,7 @@ def compare_scores(inspections):
         by_code = {score.key_question.code: score for score in inspection.scores.all()}
         figure.add_trace(
             go.Bar(
-                name=f"{inspection.provider.name} ({inspection.report.published_text})",
+                name=str(inspection),
                 x=[questions[code].text for code in codes],
                 y=[float(by_code[code].percent) if code in by_code else None for code in codes],
                 hovertemplate="%{x}: %{y}%<extra>%{fullData.name}</extra>",
@@ -643,7 +642,7 @@ def compare_scores(inspections):
         title="Key-question scores side by side",
         summary=f"Case-sample scores of {len(inspections)} inspections on {len(codes)} key questions.",
         figure=figure_json(figure),
-        headers=["Key question", *(f"{i.provider.name} ({i.report.published_text})" for i in inspections)],
+        headers=["Key question", *(str(i) for i in inspections)],
         rows=[
             [
                 questions[code].text,

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from inspections.models import Framework, OwnerGroup, Provider, Report, SearchEntry, Standard
+from inspections.models import Framework, Inspection, OwnerGroup, Provider, Report, SearchEntry, Standard
 
 
 def standard_choices():
@@ -49,3 +49,23 @@ class SearchForm(forms.Form):
     def filters(self):
         data = self.cleaned_data
         return {name: data.get(name) for name in ("provider", "owner", "standard", "framework", "year", "kind")}
+
+
+class CompareForm(forms.Form):
+    inspection = forms.ModelMultipleChoiceField(
+        queryset=Inspection.objects.rated()
+        .select_related("provider", "report")
+        .order_by("provider__name", "report__published"),
+        label="Inspections to compare (2 to 4)",
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspection"].label_from_instance = str
+
+    def clean_inspection(self):
+        chosen = self.cleaned_data["inspection"]
+        if not 2 <= len(chosen) <= 4:
+            raise forms.ValidationError(f"Choose between 2 and 4 inspections; you chose {len(chosen)}.")
+        return chosen

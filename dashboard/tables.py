@@ -6,7 +6,6 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from dashboard.templatetags.ratings import rating_badge, rating_label
-from inspections.serialise import partial_date
 from inspections.models import rating_column_name
 
 
@@ -93,7 +92,7 @@ class LeagueTable(tables.Table):
         return record.report.published_text
 
     def value_published(self, value, record):
-        return partial_date(record.report.published, record.report.published_precision) or ""
+        return record.report.published_iso or ""
 
     def order_published(self, queryset, is_descending):
         return order_nulls_last(queryset, "report__published", is_descending)
@@ -101,7 +100,7 @@ class LeagueTable(tables.Table):
     def render_total_score(self, value, record):
         if value is None:
             return "—"
-        maximum = record.report.framework.standards_per_provider * 3
+        maximum = record.report.framework.maximum_total_score
         return (
             f"{value} of {maximum}"
             if record.ratings_recorded == record.report.framework.standards_per_provider

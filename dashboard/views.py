@@ -8,7 +8,6 @@ Each page makes a fixed number of queries whatever the number of providers or in
 import datetime
 from collections import Counter, defaultdict
 
-from django import forms
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, F, Prefetch, Q, Sum, Window
@@ -22,7 +21,7 @@ from django_tables2.export import TableExport
 from dashboard import charts
 from dashboard.caching import cached_page
 from dashboard.filters import LeagueTableFilter
-from dashboard.forms import SearchForm
+from dashboard.forms import CompareForm, SearchForm
 from dashboard.tables import LeagueTable
 from inspections import search
 from inspections.citations import cite_chart, cite_inspection
@@ -268,9 +267,15 @@ def inspection_detail(request, pk):
     for domain, standards in domains:
         rows = []
         for standard in standards:
-            derived = next((d for s, _p, d, _x in assessment.standards if s.pk == standard.pk), None)
-            disagreement = next((x for s, _p, _d, x in assessment.standards if s.pk == standard.pk), None)
-            rows.append((standard, ratings.get(standard.code), derived, disagreement))
+            assessed = assessment.standards.get(standard.pk)
+            rows.append(
+                (
+                    standard,
+                    ratings.get(standard.code),
+                    assessed.derivation if assessed else None,
+                    assessed.disagreement if assessed else None,
+                )
+            )
         sections.append((domain, rows))
 
     def standard_url(standard):
@@ -335,8 +340,9 @@ def inspection_standard(request, pk, code):
         raise Http404(f"{inspection.report.framework} has no standard {code!r} for this provider.")
     assessment = inspection.rule_assessment()
     rating = next((r for r in inspection.ratings.all() if r.standard_id == standard.pk), None)
-    derived = next((d for s, _p, d, _x in assessment.standards if s.pk == standard.pk), None)
-    disagreement = next((x for s, _p, _d, x in assessment.standards if s.pk == standard.pk), None)
+    assessed = assessment.standards.get(standard.pk)
+    derived = assessed.derivation if assessed else None
+    disagreement = assessed.disagreement if assessed else None
     scores = [score for score in inspection.scores.all() if score.key_question.standard_id == standard.pk]
     findings = [f for f in inspection.findings.all() if f.standard_id == standard.pk]
     domain_findings = [
@@ -461,26 +467,6 @@ def standard_list(request):
     return render(
         request, "dashboard/standards.html", {"standards": standards, "frameworks": frameworks, "title": "Standards"}
     )
-
-
-class CompareForm(forms.Form):
-    inspection = forms.ModelMultipleChoiceField(
-        queryset=Inspection.objects.rated()
-        .select_related("provider", "report")
-        .order_by("provider__name", "report__published"),
-        label="Inspections to compare (2 to 4)",
-        widget=forms.SelectMultiple(attrs={"size": 12}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["inspection"].label_from_instance = lambda i: f"{i.provider.name} ({i.report.published_text})"
-
-    def clean_inspection(self):
-        chosen = self.cleaned_data["inspection"]
-        if not 2 <= len(chosen) <= 4:
-            raise forms.ValidationError(f"Choose between 2 and 4 inspections; you chose {len(chosen)}.")
-        return chosen
 
 
 @cached_page

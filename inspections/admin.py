@@ -9,7 +9,8 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, LogEntry
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.functions import ExtractYear
 from django.shortcuts import redirect, render
@@ -151,7 +152,72 @@ class MetricAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class InspectionChildInline(admin.StackedInline):
+class PreloadedAutocompleteMixin:
+    """Label the selected option(s) from objects the row already holds, not one query per field per row."""
+
+    preloaded = None  # the selected objects, set by InlineRowForm
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if self.preloaded is None or {str(obj.pk) for obj in self.preloaded} != selected:
+            return super().optgroups(name, value, attr)
+        options = (
+            [] if self.is_required or self.allow_multiple_selected else [self.create_option(name, "", "", False, 0)]
+        )
+        for obj in self.preloaded:
+            options.append(
+                self.create_option(name, obj.pk, self.choices.field.label_from_instance(obj), True, len(options))
+            )
+        return [(None, options, 0)]
+
+
+class PreloadedAutocompleteSelect(PreloadedAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class PreloadedAutocompleteSelectMultiple(PreloadedAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class InlineRowForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name, field in self.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)
+            if not isinstance(widget, PreloadedAutocompleteMixin):
+                continue
+            if isinstance(widget, AutocompleteSelectMultiple):
+                widget.preloaded = list(getattr(self.instance, name).all())
+            elif name in self.instance._state.fields_cache:
+                related = self.instance._state.fields_cache[name]
+                widget.preloaded = [related] if related is not None else None
+
+
+class PreloadedAutocompleteInline:
+    """Inline rows whose related objects come with the row (select_related/prefetch_related)."""
+
+    form = InlineRowForm
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        many = {field.name for field in self.model._meta.many_to_many}
+        single = [name for name in self.autocomplete_fields if name not in many]
+        return queryset.select_related(*single).prefetch_related(*(set(self.autocomplete_fields) & many))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = PreloadedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = PreloadedAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class InspectionChildInline(PreloadedAutocompleteInline, admin.StackedInline):
     extra = 0
     autocomplete_fields = ["source"]
 
@@ -168,26 +234,25 @@ class StandardRatingInline(InspectionChildInline):
     ]
     readonly_fields = ["rule_rating"]
     autocomplete_fields = ["source", "standard"]
+    parent_inspection = None  # set per request: the admin makes new inline instances for each
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self.parent_inspection = obj
+        return super().get_formset(request, obj, **kwargs)
 
     @admin.display(description="Rule-derived rating (our computation)")
     def rule_rating(self, obj):
-        if not obj.pk:
+        if not obj.pk or self.parent_inspection is None:
             return "-"
-        assessment = obj.inspection.rule_assessment()
-        for standard, _published, derivation, disagreement in assessment.standards:
-            if standard.pk == obj.standard_id:
-                if derivation is None:
-                    return "Not derivable: key-question scores missing or not a case-sample standard."
-                text = derivation.reason
-                return (
-                    format_html("<strong>Differs from the published rating.</strong> {}", text)
-                    if disagreement
-                    else text
-                )
-        return "-"
+        assessed = self.parent_inspection.rule_assessment().standards.get(obj.standard_id)
+        if assessed is None:
+            return "-"
+        if assessed.disagreement:
+            return format_html("<strong>Differs from the published rating.</strong> {}", assessed.explanation)
+        return assessed.explanation
 
 
-class KeyQuestionScoreInline(admin.TabularInline):
+class KeyQuestionScoreInline(PreloadedAutocompleteInline, admin.TabularInline):
     model = KeyQuestionScore
     extra = 0
     fields = ["key_question", "percent", "cases_sufficient", "cases_total", "source", "location"]
@@ -221,7 +286,7 @@ class RecommendationInline(InspectionChildInline):
     model = Recommendation
     fk_name = "inspection"
     fields = [("number", "addressee"), "text", ("source", "location"), "standards"]
-    filter_horizontal = ["standards"]
+    autocomplete_fields = ["source", "standards"]
 
 
 class InspectionAdminForm(forms.ModelForm):
@@ -268,6 +333,15 @@ class InspectionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_completeness()
+
+    def get_object(self, request, object_id, from_field=None):
+        # The change page reads the rule assessment in the overall box and in every rating row:
+        # load what it needs once.
+        queryset = self.get_queryset(request).with_assessment()
+        try:
+            return queryset.get(**{from_field or "pk": object_id})
+        except (Inspection.DoesNotExist, ValueError, ValidationError):
+            return None
 
     @admin.display(description="kind", ordering="provider__kind")
     def kind(self, obj):

@@ -14,7 +14,15 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from inspections.models import Fact, Finding, Inspection, KeyQuestionScore, Recommendation, StandardRating
+from inspections.models import (
+    Fact,
+    Finding,
+    Inspection,
+    KeyQuestionScore,
+    Recommendation,
+    StandardRating,
+    iso_partial_date,
+)
 from inspections.rules import Rating
 
 LICENCE = "Open Government Licence v3.0"
@@ -66,16 +74,6 @@ INSPECTION_FIELDS = [
 ]
 
 
-def rating_text(value):
-    return Rating(value).label if value is not None else None
-
-
-def published_text(value, precision):
-    if value is None:
-        return None
-    return value.strftime({"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[precision])
-
-
 @dataclass(frozen=True)
 class Dataset:
     slug: str
@@ -101,7 +99,7 @@ class Dataset:
 def with_published(row, published_index, precision_index):
     """Replace the (published, precision) pair in a raw row by one partial-date text."""
     row = list(row)
-    row[published_index] = published_text(row[published_index], row[precision_index])
+    row[published_index] = iso_partial_date(row[published_index], row[precision_index])
     del row[precision_index]
     return row
 
@@ -127,7 +125,7 @@ def inspections_rows():
 
 def convert_inspection(row):
     row = with_published(row, 5, 7)
-    row[7] = rating_text(row[7])
+    row[7] = Rating.label_of(row[7])
     return row
 
 
@@ -149,7 +147,7 @@ def ratings_rows():
 
 def convert_rating(row):
     row = with_published(row, 5, 7)
-    row[9] = rating_text(row[9])
+    row[9] = Rating.label_of(row[9])
     return row
 
 

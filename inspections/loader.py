@@ -556,7 +556,7 @@ class Loader:
                     self.fail(f"{where}.{name}", str(error))
         if entry.get("standard"):
             if framework is None:
-                framework = Framework.objects.get(slug="standards-2018")
+                framework = Framework.objects.get(slug=Framework.STANDARDS_2018)
             values["standard"] = self.lookup(Standard, where, "standard", framework=framework, code=entry["standard"])
         return values
 

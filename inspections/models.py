@@ -5,6 +5,8 @@ field), never a default. Every published value carries its source document and w
 Invariants live in database constraints; `clean()` repeats the few the admin must explain.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex
@@ -30,7 +32,16 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "year"
 
 
+ISO_PARTIAL_DATE_FORMATS = {DatePrecision.DAY: "%Y-%m-%d", DatePrecision.MONTH: "%Y-%m", DatePrecision.YEAR: "%Y"}
+
+
+def iso_partial_date(value, precision):
+    """A date to the precision the source states it, for machines: "2020-06" for June 2020."""
+    return value.strftime(ISO_PARTIAL_DATE_FORMATS[precision]) if value else None
+
+
 def format_partial_date(value, precision):
+    """A date to the precision the source states it, for people: "June 2020"."""
     if value is None:
         return ""
     if precision == DatePrecision.YEAR:
@@ -99,10 +110,6 @@ class SourceDocument(models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def is_official(self):
-        return self.kind in {self.Kind.REPORT, self.Kind.PRESS_RELEASE, self.Kind.PARLIAMENT}
-
 
 class Sourced(models.Model):
     """Provenance shared by every published value."""
@@ -141,9 +148,6 @@ class ProviderQuerySet(models.QuerySet):
 
     def nps_divisions(self):
         return self.filter(kind=ProviderKind.NPS)
-
-    def owned_by(self, owner, on_date):
-        return self.filter(ownerships__owner=owner, ownerships__period__contains=on_date)
 
     def matching_name(self, name):
         """Match a provider by any spelling reports use ('Cheshire & Greater Manchester', 'CGM')."""
@@ -202,10 +206,6 @@ class Provider(models.Model):
     def get_absolute_url(self):
         return reverse("dashboard:provider", args=[self.slug])
 
-    def owner_on(self, on_date):
-        ownership = next((o for o in self.ownerships.all() if on_date in o.period), None)
-        return ownership.owner if ownership else None
-
 
 class Ownership(models.Model):
     """The period an owner group held a provider (Working Links' CRCs passed to Seetec in 2019)."""
@@ -252,6 +252,9 @@ class Framework(models.Model):
     The rule parameters are data so that a corrected or new framework changes rows, not code.
     """
 
+    # The framework of 2018-2021 that reports without a framework statement default to.
+    STANDARDS_2018 = "standards-2018"
+
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=40)
@@ -291,6 +294,14 @@ class Framework(models.Model):
         if not self.has_four_point_ratings or not self.rating_points:
             return None
         return rules.RuleSet.from_framework_data(self.rating_points, self.overall_bands, self.key_question_bands)
+
+    @property
+    def maximum_total_score(self):
+        """The best possible total over all standards (30 in the 2018 framework); None without rules."""
+        rule_set = self.rule_set()
+        if rule_set is None:
+            return None
+        return max(rule_set.points.values()) * self.standards_per_provider
 
     def clean(self):
         if self.has_four_point_ratings and self.rating_points:
@@ -437,6 +448,14 @@ class Report(models.Model):
         return format_partial_date(self.published, self.published_precision) or "not stated"
 
     @property
+    def published_iso(self):
+        return iso_partial_date(self.published, self.published_precision)
+
+    @property
+    def fieldwork_start_iso(self):
+        return iso_partial_date(self.fieldwork_start, self.fieldwork_start_precision)
+
+    @property
     def fieldwork_start_text(self):
         return format_partial_date(self.fieldwork_start, self.fieldwork_start_precision) or self.fieldwork_text
 
@@ -474,6 +493,14 @@ class InspectionQuerySet(models.QuerySet):
                 queryset=Recommendation.objects.filter(inspection=None).select_related("source"),
                 to_attr="joint_recommendations",
             ),
+        )
+
+    def with_assessment(self):
+        """What rule_assessment() reads, in a fixed number of queries."""
+        return self.with_catalogue().prefetch_related(
+            "report__framework__standards__key_questions",
+            Prefetch("ratings", queryset=StandardRating.objects.select_related("standard")),
+            Prefetch("scores", queryset=KeyQuestionScore.objects.select_related("key_question")),
         )
 
     def with_completeness(self):
@@ -638,14 +665,33 @@ class Inspection(Sourced):
         return self._rule_assessment
 
 
+@dataclass(frozen=True)
+class StandardAssessment:
+    """One standard of one inspection: its published rating, what the rule gives, and whether they differ."""
+
+    standard: "Standard"
+    published: "StandardRating | None"
+    derivation: "rules.Derivation | None"
+    disagreement: str | None
+
+    @property
+    def explanation(self):
+        if self.derivation is None:
+            return "Not derivable: key-question scores missing or not a case-sample standard."
+        return self.derivation.reason
+
+
 class InspectionAssessment:
-    """The rule-derived ratings of one inspection and every disagreement with published ones."""
+    """The rule-derived ratings of one inspection and every disagreement with published ones.
+
+    `standards` maps each applicable standard's id to its StandardAssessment, in framework order.
+    """
 
     def __init__(self, inspection):
         self.inspection = inspection
         framework = inspection.report.framework
         self.rule_set = framework.rule_set()
-        self.standards = []
+        self.standards = {}
         self.overall = None
         self.disagreements = []
         if self.rule_set is None:
@@ -666,7 +712,7 @@ class InspectionAssessment:
                 )
             published_rating = published.rating if published else None
             disagreement = rules.check_consistency(published_rating, derivation, str(standard))
-            self.standards.append((standard, published, derivation, disagreement))
+            self.standards[standard.id] = StandardAssessment(standard, published, derivation, disagreement)
             if disagreement:
                 self.disagreements.append(disagreement)
         published_ratings = [ratings[s.id].rating if s.id in ratings else None for s in applicable]

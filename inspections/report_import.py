@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import slugify
 
-from inspections.serialise import serialise_inspection
 from inspections.loader import BundledDataError, Loader
 from inspections.models import Inspection, KeyQuestion, Provider, Standard
 from inspections.report_parser import ReportImportError, parse_report, read_document
+from inspections.serialise import serialise_inspection
 
 QI_ORGANISATIONS = ("CRC", "NPS")
 

@@ -36,6 +36,11 @@ class Rating(models.IntegerChoices):
                 return rating
         raise ValueError(f"unknown rating {label!r}; expected one of: {', '.join(cls.labels)}")
 
+    @classmethod
+    def label_of(cls, value, missing=None):
+        """The label of a stored rating value; `missing` where no rating is recorded."""
+        return cls(value).label if value is not None else missing
+
     def is_worse_than(self, other):
         return self.value < Rating(other).value
 

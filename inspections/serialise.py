@@ -1,17 +1,7 @@
 """Inspections as plain data (the JSON shape of `manage.py export_inspections`, docs/data-model.md)."""
 
-from inspections.models import DatePrecision, Inspection
+from inspections.models import Inspection
 from inspections.rules import Rating
-
-PARTIAL_DATE_FORMATS = {DatePrecision.DAY: "%Y-%m-%d", DatePrecision.MONTH: "%Y-%m", DatePrecision.YEAR: "%Y"}
-
-
-def partial_date(value, precision):
-    return value.strftime(PARTIAL_DATE_FORMATS[precision]) if value else None
-
-
-def rating_label(value):
-    return Rating(value).label if value is not None else None
 
 
 def source_of(row):
@@ -25,7 +15,7 @@ def serialise_inspection(inspection):
     for rating in inspection.ratings.all():
         ratings[rating.standard.code] = {
             "standard": rating.standard.name,
-            "rating": rating_label(rating.rating),
+            "rating": Rating.label_of(rating.rating),
             "judgement": rating.judgement or None,
             "discretion_note": rating.discretion_note or None,
             "source": source_of(rating),
@@ -40,11 +30,11 @@ def serialise_inspection(inspection):
         "owner_as_stated": inspection.owner_text or None,
         "framework": report.framework.slug,
         "report": report.title,
-        "fieldwork_start": partial_date(report.fieldwork_start, report.fieldwork_start_precision),
+        "fieldwork_start": report.fieldwork_start_iso,
         "fieldwork_as_stated": report.fieldwork_text or None,
-        "published": partial_date(report.published, report.published_precision),
+        "published": report.published_iso,
         "lead_inspector": report.lead_inspector or None,
-        "overall_rating": rating_label(inspection.overall_rating),
+        "overall_rating": Rating.label_of(inspection.overall_rating),
         "overall_rating_source": source_of(inspection),
         "case_sample_size": inspection.case_sample_size,
         "ratings": ratings,

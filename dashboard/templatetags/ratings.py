@@ -28,7 +28,7 @@ def rating_badge(value):
 @register.filter
 def rating_label(value):
     rating = as_rating(value)
-    return rating.label if rating is not None else "not recorded"
+    return Rating.label_of(rating, "not recorded")
 
 
 @register.filter

@@ -49,7 +49,7 @@ class Command(BaseCommand):
         real = Inspection.objects.exclude(provider__slug__startswith="synthetic-").exists()
         if real and not force:
             raise CommandError("This database holds real inspections; synthetic data would mix with it. Use --force.")
-        framework = Framework.objects.filter(slug="standards-2018").first()
+        framework = Framework.objects.filter(slug=Framework.STANDARDS_2018).first()
         if framework is None:
             raise CommandError("Load the catalogue first: manage.py load_bundled_data")
         random.seed(seed)
