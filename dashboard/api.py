@@ -204,7 +204,7 @@ class OwnershipOut(Schema):
 
 class InspectionSummaryOut(Schema):
     id: int
-    published: str | None
+    published: str | None = Field(description="As precise as a source states it: YYYY, YYYY-MM or YYYY-MM-DD.")
     framework: str
     overall_rating: RatingLabel | None
     api_url: str
@@ -380,7 +380,7 @@ def list_inspections(
             "owner": i.owner.name if i.owner else None,
             "framework": i.report.framework.slug,
             "report": i.report.title,
-            "published": inspection_summary(request, i)["published"],
+            "published": i.report.published_iso,
             "overall_rating": Rating.label_of(i.overall_rating),
             "url": absolute(request, "dashboard:inspection", i.pk),
             "api_url": absolute(request, "api:inspection", i.pk),

@@ -4,7 +4,7 @@ from django.test import TestCase
 
 from inspections.models import Inspection, OwnerGroup, Provider, Standard, StandardRating
 from inspections.rules import Rating
-from tests.base import load_test_bundle
+from tests.base import CatalogueMixin, load_test_bundle
 
 
 class ApiTests(TestCase):
@@ -181,3 +181,17 @@ class ApiTests(TestCase):
         docs = self.client.get("/api/v1/docs/")
         self.assertEqual(docs.status_code, 200)
         self.assertNotIn("cdn", docs.content.decode().lower())
+
+
+class PartialDateTests(CatalogueMixin, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.make_catalogue()  # the report is published to month precision: April 2019
+
+    def test_lists_and_details_give_a_month_precise_date_as_a_month(self):
+        listing = self.client.get("/api/v1/inspections").json()["results"]
+        provider = self.client.get(f"/api/v1/providers/{self.crc.slug}").json()
+        detail = self.client.get(f"/api/v1/inspections/{self.inspection.pk}").json()
+        self.assertEqual(listing[0]["published"], "2019-04")
+        self.assertEqual(provider["inspections"][0]["published"], "2019-04")
+        self.assertEqual(detail["published"], "2019-04")
