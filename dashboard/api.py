@@ -9,7 +9,7 @@ Responses are cached on the data version like the pages (dashboard/caching.py).
 
 from typing import Literal
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Path, Query, Schema
@@ -562,7 +562,7 @@ def list_standards(
     if framework is not None:
         standards = standards.filter(framework=lookup(Framework, "framework", framework, "framework"))
     if kind:
-        standards = standards.filter(Q(applies_to="") | Q(applies_to=kind))
+        standards = standards.for_kind(kind)
     meta, items = paginate(request, standards, page, page_size)
     return {**meta, "results": [standard_out(request, s) for s in items]}
 

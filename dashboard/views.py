@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError, connection
-from django.db.models import Count, F, Prefetch, Q, Sum, Window
+from django.db.models import Count, F, Prefetch, Sum, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
@@ -35,7 +35,6 @@ from inspections.models import (
     Standard,
     StandardRating,
 )
-from inspections.rules import Rating
 
 EXPORT_FORMATS = ("csv", "json")
 
@@ -94,12 +93,7 @@ def home(request):
 
     # From the filtered inspections without the table's per-row subqueries, which would otherwise
     # be computed for every matching inspection, not just the page shown.
-    completeness = filterset.qs.order_by().aggregate(
-        possible=Sum("report__framework__standards_per_provider"), inspections=Count("pk")
-    )
-    completeness["recorded"] = StandardRating.objects.filter(
-        inspection__in=filterset.qs.order_by().values("pk"), rating__isnull=False
-    ).count()
+    completeness = filterset.qs.completeness()
     distribution = national_distribution(standards)
     return render_page(
         request,
@@ -133,21 +127,14 @@ class SpreadsheetSafeExport(TableExport):
 def national_distribution(standards):
     """Rating distribution per standard across the latest inspection of every provider."""
     latest = Inspection.objects.latest_per_provider()
-    counts = {
-        (row["standard__code"], Rating(row["rating"])): row["n"]
-        for row in StandardRating.objects.filter(inspection__in=latest, rating__isnull=False)
-        .values("standard__code", "rating")
-        .annotate(n=Count("pk"))
-    }
-    by_kind = dict(latest.values("provider__kind").annotate(n=Count("pk")).values_list("provider__kind", "n"))
-    totals = {s.code: sum(n for kind, n in by_kind.items() if s.applies_to_kind(kind)) for s in standards}
+    totals, providers = latest.rated_totals(standards)
     return charts.rating_distribution(
         "ratings-by-standard",
         "Ratings by standard at each provider's latest inspection (number of providers)",
         standards,
-        counts,
+        latest.rating_counts(),
         totals,
-        f"the latest inspection of {sum(by_kind.values())} providers",
+        f"the latest inspection of {providers} providers",
     )
 
 
@@ -395,7 +382,7 @@ def standard_detail(request, framework, code):
     # published rating first, then the lowest key-question score; unrecorded last.
     ranking = (
         Inspection.objects.filter(report__framework=standard.framework)
-        .filter(Q(provider__kind=standard.applies_to) if standard.applies_to else Q())
+        .rated_on(standard)
         .with_catalogue()
         .with_standard_rank(standard)
         .prefetch_related(
@@ -423,18 +410,9 @@ def standard_detail(request, framework, code):
     ]
     distribution = None
     if standard.framework.has_four_point_ratings:
-        latest_ratings = StandardRating.objects.filter(standard=standard, inspection__in=latest_ids)
-        counts = Counter(
-            {
-                (standard.code, Rating(row["rating"])): row["n"]
-                for row in latest_ratings.exclude(rating=None).values("rating").annotate(n=Count("pk"))
-            }
-        )
-        latest_total = (
-            Inspection.objects.latest_per_provider()
-            .filter(Q(provider__kind=standard.applies_to) if standard.applies_to else Q())
-            .count()
-        )
+        latest = Inspection.objects.latest_per_provider()
+        counts = latest.rating_counts([standard])
+        latest_total = latest.rated_on(standard).count()
         distribution = charts.rating_distribution(
             "rating-distribution",
             f"{standard.code} {standard.name}: ratings at each provider's latest inspection (number of providers)",

@@ -99,17 +99,27 @@ class ProviderAdmin(admin.ModelAdmin):
     inlines = [OwnershipInline]
 
 
-class ReadOnlyCatalogueAdmin(admin.ModelAdmin):
-    """The framework catalogue is data, changed by migrations of the bundled files, not by editors."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Editors read; superusers alone write, and only where the class allows it."""
+
+    superusers_may_add = True
+    superusers_may_change = True
+
+    def superuser(self, request):
+        return request.user.is_superuser
 
     def has_add_permission(self, request):
-        return request.user.is_superuser
+        return self.superusers_may_add and self.superuser(request)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return self.superusers_may_change and self.superuser(request)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return self.superusers_may_change and self.superuser(request)
+
+
+class ReadOnlyCatalogueAdmin(ReadOnlyAdmin):
+    """The framework catalogue is data, changed by migrations of the bundled files, not by editors."""
 
 
 @admin.register(Framework)
@@ -478,21 +488,14 @@ class FactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
-    """Editors' corrections with their reasons, as the public changelog shows them. Read-only."""
+class CorrectionAdmin(ReadOnlyAdmin):
+    """Editors' corrections with their reasons, as the public changelog shows them. Made by saving an
+    inspection, never added here; a superuser may fix a reason or remove a correction made in error."""
 
+    superusers_may_add = False
     list_display = ["made_at", "inspection_label", "editor", "reason", "changes"]
     search_fields = ["inspection_label", "reason", "changes"]
     date_hierarchy = "made_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DataReleaseForm(forms.ModelForm):
@@ -561,22 +564,14 @@ class DataReleaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(LogEntry)
-class LogEntryAdmin(admin.ModelAdmin):
-    """Recent changes: who changed what, and when. Read-only."""
+class LogEntryAdmin(ReadOnlyAdmin):
+    """Recent changes: who changed what, and when. Read-only, for superusers too."""
 
+    superusers_may_add = superusers_may_change = False
     list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change_message"]
     list_filter = ["action_flag", "content_type"]
     search_fields = ["object_repr", "change_message", "user__username"]
     date_hierarchy = "action_time"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReportImportForm(forms.Form):

@@ -503,6 +503,40 @@ class InspectionQuerySet(models.QuerySet):
             Prefetch("scores", queryset=KeyQuestionScore.objects.select_related("key_question")),
         )
 
+    def rated_on(self, standard):
+        """Inspections of providers the standard applies to (4.x for CRCs, 3.x for NPS divisions)."""
+        return self.filter(provider__kind=standard.applies_to) if standard.applies_to else self
+
+    def completeness(self):
+        """How many standard ratings these inspections have recorded of those their framework rates,
+        without per-row subqueries (for any number of inspections)."""
+        inspections = self.order_by()
+        totals = inspections.aggregate(
+            possible=Sum("report__framework__standards_per_provider"), inspections=Count("pk")
+        )
+        totals["recorded"] = StandardRating.objects.filter(
+            inspection__in=inspections.values("pk"), rating__isnull=False
+        ).count()
+        return totals
+
+    def rating_counts(self, standards=None):
+        """{(standard code, Rating): number of these inspections so rated}, for `standards` or all."""
+        ratings = StandardRating.objects.filter(inspection__in=self.order_by().values("pk"), rating__isnull=False)
+        if standards is not None:
+            ratings = ratings.filter(standard__in=standards)
+        return {
+            (row["standard__code"], Rating(row["rating"])): row["n"]
+            for row in ratings.values("standard__code", "rating").annotate(n=Count("pk"))
+        }
+
+    def rated_totals(self, standards):
+        """({standard code: how many of these inspections the standard applies to}, how many in all),
+        in one query."""
+        rows = self.order_by().values("provider__kind").annotate(n=Count("pk")).values_list("provider__kind", "n")
+        by_kind = dict(rows)
+        totals = {s.code: sum(n for kind, n in by_kind.items() if s.applies_to_kind(kind)) for s in standards}
+        return totals, sum(by_kind.values())
+
     def with_completeness(self):
         return self.annotate(
             ratings_recorded=Count("ratings", filter=Q(ratings__rating__isnull=False), distinct=True),
