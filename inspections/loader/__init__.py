@@ -1,0 +1,43 @@
+"""Load the bundled data files (inspections/data/*.toml) into the database.
+
+Plain functions, all-or-nothing in one transaction, idempotent by natural key: loading the same
+files twice changes no row. A bad value raises BundledDataError naming the file, the entry and
+the field. The files are described in docs/data-model.md.
+
+`run.py` holds the loader's state and the write primitives; `catalogue.py`, `reports.py` and
+`facts.py` read the three kinds of file.
+"""
+
+from django.apps import apps
+from django.db import connection, transaction
+
+from inspections.loader.run import DATA_DIR, BundledDataError, Loader
+from inspections.loader.values import parse_exact_number, parse_partial_date
+
+__all__ = [
+    "DATA_DIR",
+    "BundledDataError",
+    "Loader",
+    "load_bundled_data",
+    "parse_exact_number",
+    "parse_partial_date",
+    "refresh_planner_statistics",
+]
+
+
+def load_bundled_data(data_dir=DATA_DIR):
+    """Load every bundled file in one transaction. Returns a Counter of rows created/updated/unchanged."""
+    with transaction.atomic():
+        counts = Loader(data_dir).run()
+        refresh_planner_statistics()
+        return counts
+
+
+def refresh_planner_statistics():
+    """ANALYZE the data tables after a bulk write. Until autovacuum gets round to it, the planner
+    would otherwise plan for the tables as they were (empty, on a new database) and nest
+    sequential scans that are slow once the rows are there. Inside a transaction ANALYZE counts
+    the transaction's own new rows."""
+    tables = [model._meta.db_table for model in apps.get_app_config("inspections").get_models()]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))

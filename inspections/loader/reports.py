@@ -1,0 +1,261 @@
+"""inspections/data/reports/*.toml: one file a report, with its inspections, ratings, scores,
+facts, findings, recommendations and tables."""
+
+from decimal import Decimal
+
+from inspections.loader.facts import FACT_FIELDS, fact_values, load_context_facts
+from inspections.loader.values import parse_partial_date
+from inspections.models import (
+    Domain,
+    Fact,
+    Finding,
+    Framework,
+    Inspection,
+    KeyQuestion,
+    KeyQuestionScore,
+    OwnerGroup,
+    Provider,
+    Recommendation,
+    Report,
+    ReportTable,
+    Standard,
+    StandardRating,
+)
+
+FINDING_FIELDS = ["kind", "domain_id", "standard_id", "text", "position", "source_id", "location", "quote"]
+
+
+def load_report(loader, path, data):
+    """One file of inspections/data/reports/: the report, its inspections, and what it says jointly."""
+    loader.sources = {}
+    loader.load_sources(data.get("sources", []), "sources")
+    loader.path = path
+    framework = loader.lookup(Framework, "report", "framework", slug=loader.field(data, "framework", "report"))
+    values = {
+        "title": loader.field(data, "title", "report"),
+        "framework": framework,
+        "lead_inspector": data.get("lead_inspector", ""),
+        "chief_inspector": data.get("chief_inspector", ""),
+        "fieldwork_text": data.get("fieldwork_text", ""),
+        "document": loader.source(data, "report", data.get("document")),
+        "notes": data.get("notes", ""),
+    }
+    for name in ("published", "fieldwork_start"):
+        try:
+            value, precision = parse_partial_date(data[name]) if name in data else (None, "")
+        except ValueError as error:
+            loader.fail(f"report.{name}", str(error))
+        values[name], values[f"{name}_precision"] = value, precision
+    report = loader.sync(Report, {"slug": loader.field(data, "slug", "report")}, values, "report")
+
+    inspections = {}
+    for index, entry in enumerate(data.get("inspections", [])):
+        inspection = load_inspection(loader, report, entry, f"inspections[{index}]")
+        inspections[inspection.provider.slug] = inspection
+    load_joint_findings(loader, report, data)
+    load_recommendations(loader, report, data, inspections)
+    load_tables(loader, report, data, inspections)
+    load_context_facts(loader, data.get("facts", []), "facts")
+
+
+def named_inspection(loader, inspections, entry, where):
+    """The inspection a joint report's entry names by provider slug; None where it names none."""
+    if not entry.get("inspection"):
+        return None
+    inspection = inspections.get(entry["inspection"])
+    if inspection is None:
+        loader.fail(f"{where}.inspection", f"no inspection of {entry['inspection']!r} in this report")
+    return inspection
+
+
+def load_joint_findings(loader, report, data):
+    framework = report.framework
+    desired = [
+        Finding(
+            report=report,
+            inspection=None,
+            position=number,
+            **finding_values(loader, framework, entry, f"findings[{number}]"),
+        )
+        for number, entry in enumerate(data.get("findings", []))
+    ]
+    loader.sync_children(
+        Finding, report.findings.filter(inspection=None), desired, FINDING_FIELDS, "findings", "findings" in data
+    )
+
+
+def load_recommendations(loader, report, data, inspections):
+    desired = []
+    only_inspection = next(iter(inspections.values())) if len(inspections) == 1 else None
+    for number, entry in enumerate(data.get("recommendations", [])):
+        where = f"recommendations[{number}]"
+        # A report on one provider addresses its recommendations to that inspection; a joint
+        # Quality & Impact report names the inspection, or none for the CRC and NPS together.
+        inspection = named_inspection(loader, inspections, entry, where) if "inspection" in entry else only_inspection
+        desired.append(
+            Recommendation(
+                report=report,
+                inspection=inspection,
+                number=loader.field(entry, "number", where),
+                addressee=loader.field(entry, "addressee", where),
+                text=loader.field(entry, "text", where),
+                **loader.provenance(entry, where),
+            )
+        )
+    loader.sync_children(
+        Recommendation,
+        report.recommendations.all(),
+        desired,
+        ["inspection_id", "number", "addressee", "text", "source_id", "location", "quote"],
+        "recommendations",
+        "recommendations" in data,
+    )
+
+
+def load_tables(loader, report, data, inspections):
+    desired = []
+    for number, entry in enumerate(data.get("tables", [])):
+        where = f"tables[{number}]"
+        inspection = named_inspection(loader, inspections, entry, where)
+        desired.append(
+            ReportTable(
+                report=report,
+                inspection=inspection,
+                number=loader.field(entry, "number", where),
+                title=loader.field(entry, "title", where),
+                columns=loader.field(entry, "columns", where),
+                rows=loader.field(entry, "rows", where),
+                note=entry.get("note", ""),
+                **loader.provenance(entry, where),
+            )
+        )
+    loader.sync_children(
+        ReportTable,
+        report.tables.all(),
+        desired,
+        ["inspection_id", "number", "title", "columns", "rows", "note", "source_id", "location", "quote"],
+        "tables",
+        "tables" in data,
+    )
+
+
+def load_inspection(loader, report, entry, where):
+    provider = loader.lookup(Provider, where, "provider", slug=loader.field(entry, "provider", where))
+    owner = None
+    if entry.get("owner"):
+        owner = loader.lookup(OwnerGroup, where, "owner", slug=entry["owner"])
+    overall = None
+    if "overall" in entry:
+        overall = loader.rating(entry["overall"], f"{where}.overall")
+    inspection = loader.sync(
+        Inspection,
+        {"report": report, "provider": provider},
+        {
+            "owner": owner,
+            "owner_text": entry.get("owner_text", ""),
+            "overall_rating": overall,
+            "summary": entry.get("summary", ""),
+            "case_sample_size": entry.get("case_sample_size"),
+            "notes": entry.get("notes", ""),
+            **loader.provenance(entry, where),
+        },
+        where,
+    )
+    load_standard_ratings(loader, inspection, entry, where)
+    load_key_question_scores(loader, inspection, entry, where)
+    framework = report.framework
+    desired = [
+        Fact(inspection=inspection, position=number, **fact_values(loader, framework, fact, f"{where}.facts[{number}]"))
+        for number, fact in enumerate(entry.get("facts", []))
+    ]
+    loader.sync_children(Fact, inspection.facts.all(), desired, FACT_FIELDS, f"{where}.facts", "facts" in entry)
+
+    desired = [
+        Finding(
+            report=report,
+            inspection=inspection,
+            position=number,
+            **finding_values(loader, framework, finding, f"{where}.findings[{number}]"),
+        )
+        for number, finding in enumerate(entry.get("findings", []))
+    ]
+    loader.sync_children(
+        Finding, inspection.findings.all(), desired, FINDING_FIELDS, f"{where}.findings", "findings" in entry
+    )
+    return inspection
+
+
+def load_standard_ratings(loader, inspection, entry, where):
+    framework = inspection.report.framework
+    standards = {standard.code: standard for standard in framework.standards.all()}
+
+    desired = []
+    for number, rating_entry in enumerate(entry.get("ratings", [])):
+        rating_where = f"{where}.ratings[{number}]"
+        code = loader.field(rating_entry, "standard", rating_where)
+        if code not in standards:
+            loader.fail(f"{rating_where}.standard", f"{code!r} is not a standard of {framework}")
+        rating = rating_entry.get("rating")
+        desired.append(
+            StandardRating(
+                inspection=inspection,
+                standard=standards[code],
+                rating=loader.rating(rating, f"{rating_where}.rating") if rating else None,
+                judgement=rating_entry.get("judgement", ""),
+                narrative=rating_entry.get("narrative", ""),
+                discretion_note=rating_entry.get("discretion_note", ""),
+                **loader.provenance(rating_entry, rating_where),
+            )
+        )
+    loader.sync_children(
+        StandardRating,
+        inspection.ratings.all(),
+        desired,
+        ["standard_id", "rating", "judgement", "narrative", "discretion_note", "source_id", "location", "quote"],
+        f"{where}.ratings",
+        "ratings" in entry,
+    )
+
+
+def load_key_question_scores(loader, inspection, entry, where):
+    framework = inspection.report.framework
+    questions = {q.code: q for q in KeyQuestion.objects.filter(standard__framework=framework)}
+    desired = []
+    for number, score_entry in enumerate(entry.get("scores", [])):
+        score_where = f"{where}.scores[{number}]"
+        code = loader.field(score_entry, "key_question", score_where)
+        if code not in questions:
+            loader.fail(f"{score_where}.key_question", f"{code!r} is not a key question of {framework}")
+        desired.append(
+            KeyQuestionScore(
+                inspection=inspection,
+                key_question=questions[code],
+                percent=Decimal(str(loader.field(score_entry, "percent", score_where))),
+                cases_sufficient=score_entry.get("cases_sufficient"),
+                cases_total=score_entry.get("cases_total"),
+                **loader.provenance(score_entry, score_where),
+            )
+        )
+    loader.sync_children(
+        KeyQuestionScore,
+        inspection.scores.all(),
+        desired,
+        ["key_question_id", "percent", "cases_sufficient", "cases_total", "source_id", "location", "quote"],
+        f"{where}.scores",
+        "scores" in entry,
+    )
+
+
+def finding_values(loader, framework, entry, where):
+    domain = standard = None
+    if entry.get("domain"):
+        domain = loader.lookup(Domain, where, "domain", framework=framework, code=entry["domain"])
+    if entry.get("standard"):
+        standard = loader.lookup(Standard, where, "standard", framework=framework, code=entry["standard"])
+    return {
+        "kind": loader.field(entry, "kind", where),
+        "domain": domain,
+        "standard": standard,
+        "text": loader.field(entry, "text", where),
+        **loader.provenance(entry, where),
+    }
