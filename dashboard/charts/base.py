@@ -1,0 +1,79 @@
+"""What every chart shares: the rating palette, fonts, the Chart record and layout helpers."""
+
+from dataclasses import dataclass, field
+
+from inspections.rules import Rating
+
+RATING_COLOURS = {
+    Rating.OUTSTANDING: "#00703c",
+    Rating.GOOD: "#1d70b8",
+    Rating.REQUIRES_IMPROVEMENT: "#8f4e00",
+    Rating.INADEQUATE: "#b10e1e",
+    None: "#ffffff",
+}
+NOT_RECORDED = "not recorded"
+# Patterns repeat the rating in each bar so colour never carries it alone.
+RATING_PATTERNS = {Rating.OUTSTANDING: "", Rating.GOOD: ".", Rating.REQUIRES_IMPROVEMENT: "/", Rating.INADEQUATE: "x"}
+# The performance measures reports set against England and Wales and a target.
+PERFORMANCE_METRICS = {"proven-reoffending", "order-completions", "licence-compliance", "unpaid-work-completions"}
+SERIES_COLOURS = ["#1d70b8", "#00703c", "#8f4e00", "#4c2c92", "#b10e1e", "#0b0c0c"]
+# Every time axis spans the era of the CRCs, so one point is not stretched into hours.
+ERA_AXIS = {
+    "type": "date",
+    "range": ["2016-01-01", "2021-12-31"],
+    "dtick": "M12",
+    "tickformat": "%Y",
+    "automargin": True,
+}
+FONT = {"family": "system-ui, -apple-system, Segoe UI, Arial, sans-serif", "size": 13, "color": "#0b0c0c"}
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    summary: str
+    figure: dict
+    headers: list
+    rows: list
+    source: str = "HM Inspectorate of Probation reports and press releases, as cited on each inspection page."
+    height: int = 360
+    note: str = ""
+    links: list = field(default_factory=list)
+
+
+def plain_layout(**layout):
+    base = {
+        "template": None,
+        "font": FONT,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.18},
+        "hoverlabel": {"font": FONT},
+    }
+    base.update(layout)
+    for axis in ("xaxis", "yaxis"):
+        # Room for tick labels, whatever their length.
+        base[axis] = {"automargin": True, **base.get(axis, {})}
+    return base
+
+
+def wrap_label(text, width=20):
+    """Break a long axis label over lines so charts stay readable at phone width."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def figure_json(figure):
+    data = figure.to_plotly_json()
+    # The default template adds ~8 KB to every figure; a plain layout needs none.
+    data["layout"].pop("template", None)
+    return data

@@ -1,0 +1,139 @@
+"""Charts of contextual facts against the national figure and the target."""
+
+from collections import defaultdict
+
+from plotly import graph_objects as go
+
+from dashboard.charts.base import (
+    ERA_AXIS,
+    PERFORMANCE_METRICS,
+    SERIES_COLOURS,
+    Chart,
+    figure_json,
+    plain_layout,
+)
+
+
+def facts_against_comparators(facts):
+    """Each percentage fact as a dot, with the England and Wales figure and the target."""
+    facts = [fact for fact in facts if fact.unit == "%" and fact.value is not None and (fact.national_value is not None or fact.target_value is not None)]  # fmt: skip
+    if not facts:
+        return None
+    labels = [fact.metric.name for fact in facts]
+    figure = go.Figure()
+    series = [
+        ("This provider", [f.value for f in facts], "circle", "#1d70b8"),
+        ("England and Wales", [f.national_value for f in facts], "diamond", "#505a5f"),
+        ("Target", [f.target_value for f in facts], "line-ns-open", "#0b0c0c"),
+    ]
+    for name, values, symbol, colour in series:
+        figure.add_trace(
+            go.Scatter(
+                name=name,
+                y=labels,
+                x=[float(v) if v is not None else None for v in values],
+                mode="markers",
+                marker={"symbol": symbol, "size": 14, "color": colour, "line": {"width": 2, "color": colour}},
+                hovertemplate="%{y}: %{x}% (" + name + ")<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        plain_layout(
+            xaxis={"range": [0, 100], "title": {"text": "%"}},
+            yaxis={"autorange": "reversed", "automargin": True},
+        )
+    )
+    below = [f for f in facts if f.target_value is not None and f.value < f.target_value]
+    summary = (
+        f"{len(facts)} performance figures with a national comparison; "
+        f"{len(below)} {'is' if len(below) == 1 else 'are'} below target."
+    )
+    return Chart(
+        id="facts-against-national",
+        title="Performance figures against England and Wales and the target",
+        summary=summary,
+        figure=figure_json(figure),
+        headers=["Measure", "This provider", "England and Wales", "Target", "Period"],
+        rows=[[f.metric.name, f.value_display, f.national_text or "-", f.target_text or "-", f.period] for f in facts],
+        height=120 + 50 * len(facts),
+    )
+
+
+def facts_over_time(inspections):
+    """Percentage facts over time, each with the England and Wales figure and target where given."""
+    series = defaultdict(list)
+    for inspection in inspections:
+        if not inspection.report.published:
+            continue
+        for fact in inspection.facts.all():
+            if fact.metric.slug in PERFORMANCE_METRICS and fact.value is not None:
+                series[fact.metric].append((inspection.report.published, fact))
+    if not series:
+        return None
+    figure = go.Figure()
+    rows = []
+    for index, (metric, points) in enumerate(sorted(series.items(), key=lambda item: item[0].position)):
+        colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        points.sort(key=lambda point: point[0])
+        dates = [date.isoformat() for date, _fact in points]
+        figure.add_trace(
+            go.Scatter(
+                name=metric.name,
+                x=dates,
+                y=[float(f.value) for _d, f in points],
+                mode="lines+markers",
+                marker={"color": colour, "size": 9},
+                line={"color": colour},
+                hovertemplate="%{x|%B %Y}: %{y}%<extra>" + metric.name + "</extra>",
+            )  # fmt: skip
+        )
+        national = [(d, f) for d, f in points if f.national_value is not None]
+        if national:
+            figure.add_trace(
+                go.Scatter(
+                    name=f"{metric.name}: England and Wales",
+                    x=[d.isoformat() for d, _f in national],
+                    y=[float(f.national_value) for _d, f in national],
+                    mode="markers",
+                    marker={"symbol": "diamond-open", "size": 12, "color": colour, "line": {"width": 2}},
+                    hovertemplate="%{x|%B %Y}: %{y}% (England and Wales)<extra></extra>",
+                )  # fmt: skip
+            )
+        targets = [(d, f) for d, f in points if f.target_value is not None]
+        if targets:
+            figure.add_trace(
+                go.Scatter(
+                    name=f"{metric.name}: target",
+                    x=[d.isoformat() for d, _f in targets],
+                    y=[float(f.target_value) for _d, f in targets],
+                    mode="markers",
+                    marker={"symbol": "line-ew-open", "size": 18, "color": colour, "line": {"width": 3}},
+                    hovertemplate="%{x|%B %Y}: %{y}% (target)<extra></extra>",
+                )
+            )
+        for date, fact in points:
+            rows.append(
+                [
+                    date.strftime("%B %Y"),
+                    metric.name,
+                    fact.value_display,
+                    fact.national_text or "-",
+                    fact.target_text or "-",
+                ]
+            )
+    figure.update_layout(
+        plain_layout(
+            yaxis={"range": [0, 100], "title": {"text": "%"}},
+            xaxis=ERA_AXIS,
+            legend={"orientation": "h", "y": -0.2},
+        )
+    )
+    return Chart(
+        id="facts-over-time",
+        title="Performance figures over time",
+        summary=f"{len(rows)} performance figures across {len({r[0] for r in rows})} inspections, with England and Wales figures and targets where the report gives them.",
+        figure=figure_json(figure),
+        headers=["Published", "Measure", "Value", "England and Wales", "Target"],
+        rows=rows,
+        height=420,
+    )

@@ -1,0 +1,280 @@
+"""Charts of ratings: distributions, timelines, the drill-down ring, comparisons, owners."""
+
+from plotly import graph_objects as go
+
+from dashboard.charts.base import (
+    ERA_AXIS,
+    NOT_RECORDED,
+    RATING_COLOURS,
+    RATING_PATTERNS,
+    Chart,
+    figure_json,
+    plain_layout,
+    wrap_label,
+)
+from inspections.rules import Rating
+
+
+def rating_bar(rating, categories, counts):
+    """One rating's horizontal stacked-bar segment: its colour, a pattern, and its name in the hover."""
+    return go.Bar(
+        name=Rating.label_of(rating, NOT_RECORDED),
+        y=categories,
+        x=counts,
+        orientation="h",
+        marker={
+            "color": RATING_COLOURS[rating],
+            "line": {"color": "#505a5f", "width": 1},
+            "pattern": {
+                "shape": RATING_PATTERNS.get(rating, ""),
+                "fillmode": "overlay",
+                "fgcolor": "#ffffff" if rating is not None else "#505a5f",
+                "fgopacity": 0.6,
+                "size": 6,
+            },
+        },
+        hovertemplate="%{y}: %{x} " + Rating.label_of(rating, NOT_RECORDED) + "<extra></extra>",
+    )
+
+
+def rating_distribution(chart_id, title, standards, counts, total_by_standard, summary_scope):
+    """Stacked horizontal bars: for each standard, how many providers got each rating.
+
+    `counts` maps (standard code, rating) -> n; `total_by_standard` maps code -> inspections it
+    applies to, so the remainder is shown as "not recorded".
+    """
+    labels = [wrap_label(f"{standard.code} {standard.name}") for standard in standards]
+    figure = go.Figure()
+    rows = []
+    for rating in [*reversed(Rating), None]:
+        values = []
+        for standard in standards:
+            if rating is None:
+                recorded = sum(counts.get((standard.code, r), 0) for r in Rating)
+                values.append(total_by_standard.get(standard.code, 0) - recorded)
+            else:
+                values.append(counts.get((standard.code, rating), 0))
+        figure.add_trace(rating_bar(rating, labels, values))
+    for standard in standards:
+        recorded = [counts.get((standard.code, r), 0) for r in reversed(Rating)]
+        missing = total_by_standard.get(standard.code, 0) - sum(recorded)
+        rows.append([f"{standard.code} {standard.name}", *recorded, missing])
+    figure.update_layout(
+        plain_layout(
+            barmode="stack",
+            yaxis={"autorange": "reversed", "automargin": True},
+            xaxis={"title": {"text": ""}},
+        )
+    )
+    recorded_total = sum(counts.values())
+    possible = sum(total_by_standard.values())
+    inadequate = sum(count for (code, rating), count in counts.items() if rating == Rating.INADEQUATE)
+    summary = (
+        f"Across {summary_scope}, {recorded_total} of {possible} standard ratings are recorded; "
+        f"{inadequate} of them are Inadequate."
+    )
+    return Chart(
+        id=chart_id,
+        title=title,
+        summary=summary,
+        figure=figure_json(figure),
+        headers=["Standard", *(r.label for r in reversed(Rating)), "Not recorded"],
+        rows=rows,
+        height=200 + 40 * len(standards),
+    )
+
+
+def rating_timeline(inspections):
+    """Overall rating of each inspection over time (rated inspections with a publication date)."""
+    points = [i for i in inspections if i.report.published and i.report.framework.has_four_point_ratings]
+    figure = go.Figure(
+        go.Scatter(
+            x=[i.report.published.isoformat() for i in points],
+            y=[i.overall_rating for i in points],
+            mode="lines+markers+text",
+            text=[Rating.label_of(i.overall_rating, NOT_RECORDED) for i in points],
+            textposition="top center",
+            marker={
+                "size": 12,
+                "color": [RATING_COLOURS[i.overall] if i.overall is not None else "#ffffff" for i in points],
+                "line": {"color": "#0b0c0c", "width": 1},
+            },  # fmt: skip
+            line={"color": "#505a5f", "dash": "dot"},
+            hovertemplate="%{x|%B %Y}: %{text}<extra></extra>",
+            connectgaps=False,
+        )
+    )
+    figure.update_layout(
+        plain_layout(
+            yaxis={
+                "range": [-0.5, 3.7],
+                "tickvals": [0, 1, 2, 3],
+                "ticktext": [r.label for r in Rating],
+                "automargin": True,
+            },
+            xaxis=ERA_AXIS,
+            showlegend=False,
+        )
+    )
+    rated = [i for i in points if i.overall_rating is not None]
+    if len(rated) >= 2:
+        first, last = rated[0], rated[-1]
+        change = "improved" if last.overall_rating > first.overall_rating else (
+            "fell" if last.overall_rating < first.overall_rating else "stayed the same")  # fmt: skip
+        summary = (
+            f"The overall rating {change}: {first.overall.label} ({first.report.published_text}) to "
+            f"{last.overall.label} ({last.report.published_text})."
+        )
+    elif rated:
+        summary = f"One overall rating is recorded: {rated[0].overall.label} ({rated[0].report.published_text})."
+    else:
+        summary = "No overall rating is recorded for this provider."
+    return Chart(
+        id="overall-over-time",
+        title="Overall rating at each inspection",
+        summary=summary,
+        figure=figure_json(figure),
+        headers=["Published", "Overall rating"],
+        rows=[[i.report.published_text, Rating.label_of(i.overall_rating, NOT_RECORDED)] for i in points],
+        height=300,
+    )
+
+
+def drilldown_sunburst(inspection, standards_by_domain, ratings, url_for_standard):
+    """Overall -> domain -> standard; each standard segment links to its section."""
+    root = f"Overall: {Rating.label_of(inspection.overall_rating, NOT_RECORDED)}"
+    ids, labels, parents, colours, links, hover = (
+        ["overall"],
+        [root],
+        [""],
+        [RATING_COLOURS[inspection.overall]],
+        [""],
+        [root],
+    )
+    for domain, standards in standards_by_domain:
+        domain_id = f"domain-{domain.code}"
+        ids.append(domain_id)
+        labels.append(f"{domain.code}. {domain.name}")
+        parents.append("overall")
+        colours.append("#f3f2f1")
+        links.append("")
+        hover.append(domain.name)
+        for standard in standards:
+            rating = ratings.get(standard.code)
+            ids.append(f"standard-{standard.code}")
+            labels.append(f"{standard.code} {standard.name}")
+            parents.append(domain_id)
+            colours.append(RATING_COLOURS[Rating(rating) if rating is not None else None])
+            links.append(url_for_standard(standard))
+            hover.append(f"{standard.code} {standard.name}: {Rating.label_of(rating, NOT_RECORDED)}")
+    figure = go.Figure(
+        go.Sunburst(
+            ids=ids,
+            labels=labels,
+            parents=parents,
+            marker={"colors": colours, "line": {"color": "#0b0c0c", "width": 1}},
+            leaf={"opacity": 1},
+            insidetextfont={
+                "color": ["#0b0c0c" if colour in ("#f3f2f1", "#ffffff") else "#ffffff" for colour in colours]
+            },
+            customdata=links,
+            hovertext=hover,
+            hoverinfo="text",
+            insidetextorientation="radial",
+            maxdepth=3,
+        )
+    )
+    figure.update_layout(plain_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}))
+    rows = []
+    for domain, standards in standards_by_domain:
+        for standard in standards:
+            rows.append(
+                [
+                    f"{domain.code}. {domain.name}",
+                    f"{standard.code} {standard.name}",
+                    Rating.label_of(ratings.get(standard.code), NOT_RECORDED),
+                ]
+            )
+    recorded = sum(1 for row in rows if row[2] != NOT_RECORDED)
+    return Chart(
+        id="drilldown",
+        title="From the overall rating to each standard",
+        summary=f"Overall {Rating.label_of(inspection.overall_rating, NOT_RECORDED)}; {recorded} of {len(rows)} standard ratings recorded. Select a standard to open it.",
+        figure=figure_json(figure),
+        headers=["Domain", "Standard", "Published rating"],
+        rows=rows,
+        height=420,
+        links=[url_for_standard(s) for _domain, standards in standards_by_domain for s in standards],
+    )
+
+
+def compare_ratings(inspections, standards, ratings_by_inspection):
+    """Grouped bars of each compared inspection's rating per standard (0-3 on the scale)."""
+    figure = go.Figure()
+    for inspection in inspections:
+        values = [ratings_by_inspection[inspection.pk].get(standard.code) for standard in standards]
+        figure.add_trace(
+            go.Bar(
+                name=wrap_label(str(inspection), 36),
+                x=[standard.code for standard in standards],
+                y=[(v + 1) if v is not None else None for v in values],
+                text=[Rating.label_of(v, NOT_RECORDED) for v in values],
+                hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>",
+            )
+        )
+    figure.update_layout(
+        plain_layout(
+            barmode="group",
+            yaxis={
+                "tickvals": [1, 2, 3, 4],
+                "ticktext": [r.label for r in Rating],
+                "range": [0, 4.3],
+                "automargin": True,
+            },
+            xaxis={"title": {"text": "Standard"}, "type": "category"},
+        )
+    )
+    return Chart(
+        id="compare-ratings",
+        title="Standard ratings side by side",
+        summary=f"Ratings of {len(inspections)} inspections on each standard; a missing bar is a rating not recorded.",
+        figure=figure_json(figure),
+        headers=["Standard", *(str(i) for i in inspections)],
+        rows=[
+            [
+                f"{s.code} {s.name}",
+                *(Rating.label_of(ratings_by_inspection[i.pk].get(s.code), NOT_RECORDED) for i in inspections),
+            ]
+            for s in standards
+        ],
+    )
+
+
+def owner_comparison(owner_rows):
+    """Stacked horizontal bars of overall ratings per owner group (latest inspection of each provider)."""
+    figure = go.Figure()
+    names = [wrap_label(row["owner"].name) for row in owner_rows]
+    for rating in [*reversed(Rating), None]:
+        key = rating.value if rating is not None else None
+        figure.add_trace(rating_bar(rating, names, [row["counts"].get(key, 0) for row in owner_rows]))
+    figure.update_layout(plain_layout(barmode="stack", yaxis={"autorange": "reversed"}))
+    good = [
+        row["owner"].name
+        for row in owner_rows
+        if row["counts"].get(Rating.GOOD.value) or row["counts"].get(Rating.OUTSTANDING.value)
+    ]
+    return Chart(
+        id="owner-comparison",
+        title="Overall rating at the latest inspection, by owner group (number of providers)",
+        summary=(
+            f"{len(owner_rows)} owner groups; providers rated Good or better at their latest inspection are owned by: "
+            f"{', '.join(good) if good else 'none'}."
+        ),
+        figure=figure_json(figure),
+        headers=["Owner group", *(r.label for r in reversed(Rating)), "Not recorded"],
+        rows=[
+            [row["owner"].name, *(row["counts"].get(r.value, 0) for r in reversed(Rating)), row["counts"].get(None, 0)]
+            for row in owner_rows
+        ],
+        height=200 + 44 * len(owner_rows),
+    )

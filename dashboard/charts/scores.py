@@ -1,0 +1,194 @@
+"""Charts of key-question scores against the rule's bands."""
+
+from plotly import graph_objects as go
+
+from dashboard.charts.base import (
+    Chart,
+    figure_json,
+    plain_layout,
+)
+
+
+def key_question_scores(chart_id, title, scores, summary_subject, bands=()):
+    """Horizontal bars of key-question scores against the 50/65/80% band lines."""
+    labels = [score.key_question.text for score in scores]
+    figure = go.Figure(
+        go.Bar(
+            y=labels,
+            x=[float(score.percent) for score in scores],
+            orientation="h",
+            marker={"color": "#1d70b8"},
+            text=[f"{score.percent.normalize():f}%" for score in scores],
+            textposition="outside",
+            hovertemplate="%{y}: %{x}%<extra></extra>",
+        )
+    )
+    shapes, annotations = band_lines(bands)
+    figure.update_layout(
+        plain_layout(
+            xaxis={"range": [0, 105], "title": {"text": "% of sampled cases judged sufficient"}},
+            yaxis={"autorange": "reversed", "automargin": True},
+            shapes=shapes,
+            annotations=annotations,
+            showlegend=False,
+            margin={"l": 10, "r": 30, "t": 30, "b": 40},
+        )
+    )
+    lowest = min(scores, key=lambda score: score.percent)
+    summary = (
+        f"{summary_subject}: the lowest of {len(scores)} key-question scores is "
+        f"{lowest.percent.normalize():f}% ('{lowest.key_question.text}')."
+    )
+    return Chart(
+        id=chart_id,
+        title=title,
+        summary=summary,
+        figure=figure_json(figure),
+        note=band_note(bands),
+        headers=["Key question", "% judged sufficient", "Cases"],
+        rows=[
+            [score.key_question.text, f"{score.percent.normalize():f}%", score.cases_total or "not stated"]
+            for score in scores
+        ],
+        height=110 + 48 * len(scores),
+    )
+
+
+def band_lines(bands):
+    """Dashed lines at the framework's key-question band edges (none for a framework without)."""
+    shapes, annotations = [], []
+    for minimum, label in bands:
+        if float(minimum) <= 0:
+            continue
+        shapes.append(
+            {
+                "type": "line",
+                "x0": minimum,
+                "x1": minimum,
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#505a5f", "width": 1, "dash": "dash"},
+            }  # fmt: skip
+        )
+        annotations.append(
+            {
+                "x": minimum,
+                "yref": "paper",
+                "y": 1.0,
+                "text": f"{minimum}%",
+                "hovertext": f"{minimum}% or more: {label}",
+                "showarrow": False,
+                "yanchor": "bottom",
+                "font": {"size": 11, "color": "#505a5f"},
+            }  # fmt: skip
+        )
+    return shapes, annotations
+
+
+def band_note(bands):
+    edges = [f"{label} from {minimum}%" for minimum, label in bands if float(minimum) > 0]
+    return f"Dashed lines mark the rule's bands: {', '.join(edges)} (see About the data)." if edges else ""
+
+
+def standard_scores_dot_plot(standard, scores_by_inspection, bands=()):
+    """Each provider's key-question scores on one standard, side by side."""
+    inspections = list(scores_by_inspection)
+    if not inspections:
+        return None
+    figure = go.Figure()
+    symbols = ["circle", "diamond", "square", "triangle-up", "x", "star", "cross", "hexagon"]
+    questions = list(standard.key_questions.all())
+    for index, question in enumerate(questions):
+        xs, ys = [], []
+        for inspection in inspections:
+            score = scores_by_inspection[inspection].get(question.pk)
+            if score is not None:
+                xs.append(float(score.percent))
+                ys.append(str(inspection))
+        figure.add_trace(
+            go.Scatter(
+                name=question.text,
+                x=xs,
+                y=ys,
+                mode="markers",
+                marker={"symbol": symbols[index % len(symbols)], "size": 12},
+                hovertemplate="%{y}: %{x}%<extra>" + question.code + "</extra>",
+            )  # fmt: skip
+        )
+    shapes, annotations = band_lines(bands)
+    figure.update_layout(
+        plain_layout(
+            xaxis={"range": [0, 105], "title": {"text": "% of sampled cases judged sufficient"}},
+            yaxis={"automargin": True},
+            shapes=shapes,
+            annotations=annotations,
+            legend={"orientation": "h", "yanchor": "top", "y": -0.15},
+            margin={"l": 10, "r": 10, "t": 30, "b": 40},
+        )
+    )
+    rows = []
+    for inspection in inspections:
+        scores = scores_by_inspection[inspection]
+        rows.append(
+            [str(inspection)]
+            + [f"{scores[q.pk].percent.normalize():f}%" if q.pk in scores else "not recorded" for q in questions]
+        )
+    return Chart(
+        id="key-question-scores",
+        title=f"Key-question scores on {standard.code} {standard.name}, by inspection",
+        summary=f"Key-question scores are recorded for {len(inspections)} inspections on {standard.code} {standard.name}.",
+        figure=figure_json(figure),
+        note=band_note(bands),
+        headers=["Inspection", *(q.text for q in questions)],
+        rows=rows,
+        height=200 + 40 * len(inspections),
+    )
+
+
+def compare_scores(inspections):
+    """Grouped bars of key-question scores for the compared inspections that have them."""
+    figure = go.Figure()
+    questions = {}
+    for inspection in inspections:
+        for score in inspection.scores.all():
+            questions.setdefault(score.key_question.code, score.key_question)
+    codes = sorted(questions)
+    for inspection in inspections:
+        by_code = {score.key_question.code: score for score in inspection.scores.all()}
+        figure.add_trace(
+            go.Bar(
+                name=str(inspection),
+                x=[questions[code].text for code in codes],
+                y=[float(by_code[code].percent) if code in by_code else None for code in codes],
+                hovertemplate="%{x}: %{y}%<extra>%{fullData.name}</extra>",
+            )
+        )
+    figure.update_layout(
+        plain_layout(
+            barmode="group",
+            yaxis={"range": [0, 100], "title": {"text": "% judged sufficient"}},
+            xaxis={"automargin": True},
+        )
+    )
+    return Chart(
+        id="compare-scores",
+        title="Key-question scores side by side",
+        summary=f"Case-sample scores of {len(inspections)} inspections on {len(codes)} key questions.",
+        figure=figure_json(figure),
+        headers=["Key question", *(str(i) for i in inspections)],
+        rows=[
+            [
+                questions[code].text,
+                *(
+                    next(
+                        (f"{s.percent.normalize():f}%" for s in i.scores.all() if s.key_question.code == code),
+                        "not recorded",
+                    )
+                    for i in inspections
+                ),
+            ]
+            for code in codes
+        ],
+        height=460,
+    )
