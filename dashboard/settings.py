@@ -234,5 +234,6 @@ LOGGING = {
     },
 }
 
-# django-tables2 renders with our own plain template (see templates/dashboard/table.html).
+# The league table names its own template (LeagueTable.Meta.template_name); any other table
+# falls back to django-tables2's plain one.
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"

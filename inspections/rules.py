@@ -1,7 +1,6 @@
 """The inspectorate's rating rules as pure functions (no database access).
 
-Source and status of the rules: see docs/methodology.md and ../shared/DOMAIN.md, "How ratings
-are made". The four-point scale and a rating per standard plus an overall rating are confirmed
+Source and status of the rules: see docs/methodology.md, "The rating rules (2018 standards framework)". The four-point scale and a rating per standard plus an overall rating are confirmed
 by HM Inspectorate of Probation ("Our standards and ratings"). The points (Outstanding 3, Good 2,
 Requires improvement 1, Inadequate 0), the overall bands (0-5, 6-15, 16-25, 26-30) and the
 key-question bands (<50, 50-64, 65-79, >=80 per cent) are as commonly described and consistent
