@@ -25,6 +25,7 @@ from inspections.models import (
     OwnerGroup,
     Provider,
     ProviderKind,
+    Round,
     Standard,
     StandardRating,
 )
@@ -336,6 +337,7 @@ def list_inspections(
     owner: str | None = Query(None, description="Owner group slug (the owner at the time of inspection)."),
     framework: str | None = Query(None, description="Framework slug."),
     year: int | None = Query(None, ge=1900, le=2100, description="Year the report was published."),
+    round: str | None = Query(None, description="Inspection round slug, e.g. 2018-19 (see /rounds/)."),
     standard: str | None = Query(
         None, description="A standard's code, e.g. 2.2: inspections with a rating or judgement recorded for it."
     ),
@@ -361,6 +363,8 @@ def list_inspections(
         inspections = inspections.filter(report__framework=lookup(Framework, "framework", framework, "framework"))
     if year is not None:
         inspections = inspections.filter(report__published__year=year)
+    if round is not None:
+        inspections = inspections.filter(report__round=lookup(Round, "round", round, "round"))
     if standard is not None:
         if not Standard.objects.filter(code=standard).exists():
             raise BadParameter("standard", f"No standard with code {standard!r}.")

@@ -2,7 +2,7 @@
 
 import django_filters
 
-from inspections.models import Framework, Inspection, OwnerGroup, ProviderKind, Report
+from inspections.models import Framework, Inspection, OwnerGroup, ProviderKind, Report, Round
 from inspections.rules import Rating
 
 RATING_CHOICES = [(rating.label.lower().replace(" ", "-"), rating.label) for rating in reversed(Rating)]
@@ -27,6 +27,12 @@ class LeagueTableFilter(django_filters.FilterSet):
         queryset=Framework.objects.filter(has_four_point_ratings=True),
         label="Framework",
     )
+    round = django_filters.ModelChoiceFilter(
+        field_name="report__round",
+        to_field_name="slug",
+        queryset=Round.objects.filter(framework__has_four_point_ratings=True),
+        label="Round",
+    )
     year = django_filters.ChoiceFilter(
         field_name="report__published__year", choices=published_years, label="Year published"
     )
@@ -42,7 +48,10 @@ class LeagueTableFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
 
     def filter_scope(self, queryset, name, value):
-        return queryset.latest_per_provider() if value == "latest" else queryset
+        # A round holds one inspection per provider: within a round, "latest" means all of it.
+        if value == "latest" and not self.form.cleaned_data.get("round"):
+            return queryset.latest_per_provider()
+        return queryset
 
     def filter_rating(self, queryset, name, value):
         return queryset.filter(overall_rating=RATING_BY_SLUG[value].value)

@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
-from dashboard import data_views, views
+from dashboard import data_views, round_views, views
 from dashboard.api import api
 
 
@@ -31,6 +31,8 @@ public_patterns = [
     path("owners/<slug:slug>/", views.owner_detail, name="owner"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection"),
     path("inspections/<int:pk>/standards/<code:code>/", views.inspection_standard, name="inspection_standard"),
+    path("rounds/", round_views.round_list, name="rounds"),
+    path("rounds/<slug:slug>/", round_views.round_detail, name="round"),
     path("standards/", views.standard_list, name="standards"),
     path("standards/<slug:framework>/<code:code>/", views.standard_detail, name="standard"),
     path("compare/", views.compare, name="compare"),

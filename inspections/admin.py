@@ -36,6 +36,7 @@ from inspections.models import (
     ReleaseFile,
     Report,
     ReportTable,
+    Round,
     SourceDocument,
     Standard,
     StandardRating,
@@ -126,6 +127,12 @@ class ReadOnlyCatalogueAdmin(ReadOnlyAdmin):
 class FrameworkAdmin(ReadOnlyCatalogueAdmin):
     list_display = ["name", "started", "ended", "has_four_point_ratings", "standards_per_provider"]
     search_fields = ["name"]
+
+
+@admin.register(Round)
+class RoundAdmin(ReadOnlyCatalogueAdmin):
+    list_display = ["name", "framework", "started", "ended"]
+    search_fields = ["name", "slug"]
 
 
 @admin.register(Domain)
@@ -451,15 +458,15 @@ class ReportTableInline(admin.StackedInline):
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ["title", "framework", "published_text", "lead_inspector"]
-    list_filter = ["framework"]
+    list_display = ["title", "framework", "round", "published_text", "lead_inspector"]
+    list_filter = ["framework", "round"]
     search_fields = ["title", "slug", "lead_inspector"]
     autocomplete_fields = ["document"]
     prepopulated_fields = {"slug": ["title"]}
     fields = [
         "title",
         "slug",
-        "framework",
+        ("framework", "round"),
         ("published", "published_precision"),
         ("fieldwork_start", "fieldwork_start_precision", "fieldwork_text"),
         ("lead_inspector", "chief_inspector"),

@@ -402,6 +402,56 @@ class KeyQuestion(models.Model):
         return f"{self.code} {self.text}"
 
 
+class Round(models.Model):
+    """An inspection round: the inspectorate's own grouping of one framework's reports (2018-19:
+    every CRC and NPS division once; 2019-20: ten CRCs and one division before Covid-19 stopped
+    fieldwork). Its published totals by overall rating are kept as the inspectorate stated them,
+    so our tally can be set beside them."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="rounds")
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=40, help_text="As journalists say it: '2018-19'.")
+    started = models.DateField(null=True, blank=True, help_text="First fieldwork or publication of the round.")
+    ended = models.DateField(null=True, blank=True, help_text="Last publication of the round.")
+    description = models.TextField(blank=True)
+    expected_inspections = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Inspections the inspectorate says the round held, by kind: {"CRC": 21, "NPS": 7}.',
+    )
+    published_totals = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='The inspectorate\'s own count by kind and overall rating: {"CRC": {"Good": 1, ...}, "NPS": {...}}.',
+    )
+    totals_source = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    totals_location = models.CharField(max_length=200, blank=True)
+    totals_quote = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.CheckConstraint(
+                name="round_ends_after_start",
+                violation_error_message="A round cannot end before it starts.",
+                condition=Q(ended__isnull=True) | Q(started__isnull=True) | Q(ended__gte=F("started")),
+            ),
+            models.CheckConstraint(
+                name="round_totals_have_a_source",
+                violation_error_message="Published totals need the document that states them.",
+                condition=Q(published_totals={}) | Q(totals_source__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("dashboard:round", args=[self.slug])
+
+
 class Report(models.Model):
     """A published inspection report. One Quality & Impact report covers a CRC and an NPS division."""
 
@@ -424,6 +474,14 @@ class Report(models.Model):
         help_text="The primary source for this report: the report itself, or the best source we hold.",
     )
     notes = models.TextField(blank=True, help_text="Caveats: what is left blank on purpose and why.")
+    round = models.ForeignKey(
+        Round,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        null=True,
+        blank=True,
+        help_text="The inspection round the report belongs to, where a source places it.",
+    )
 
     class Meta:
         ordering = ["published", "title"]
@@ -473,6 +531,8 @@ class Report(models.Model):
             errors["published"] = (
                 f"Publication ({self.published_text}) cannot be before fieldwork started ({self.fieldwork_start_text})."
             )
+        if self.round_id and self.framework_id and self.round.framework_id != self.framework_id:
+            errors["round"] = f"The round {self.round} belongs to another framework ({self.round.framework})."
         if errors:
             raise ValidationError(errors)
 
@@ -635,6 +695,11 @@ class Inspection(Sourced):
     owner_text = models.CharField(max_length=300, blank=True, help_text="The owner as the source words it.")
     overall_rating = models.PositiveSmallIntegerField(
         choices=Rating.choices, null=True, blank=True, help_text="Blank when no source states it."
+    )
+    overall_rating_note = models.TextField(
+        blank=True,
+        help_text="Where no overall rating is recorded: what the public record says instead, citing it "
+        "(e.g. 'Not given: the inspection was cut short by the Covid-19 lockdown (BBC News, July 2020)').",
     )
     summary = models.TextField(blank=True, help_text="Overall findings in the report's words.")
     case_sample_size = models.PositiveIntegerField(null=True, blank=True, help_text="Cases inspected, where stated.")

@@ -195,3 +195,19 @@ class PartialDateTests(CatalogueMixin, TestCase):
         self.assertEqual(listing[0]["published"], "2019-04")
         self.assertEqual(provider["inspections"][0]["published"], "2019-04")
         self.assertEqual(detail["published"], "2019-04")
+
+
+class RoundFilterTests(CatalogueMixin, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from inspections.models import Report, Round
+
+        cls.make_catalogue()
+        cls.round = Round.objects.create(framework=cls.framework, slug="2018-19", name="First", short_name="2018-19")
+        Report.objects.filter(pk=cls.report.pk).update(round=cls.round)
+
+    def test_inspections_filter_by_round_and_name_an_unknown_one(self):
+        self.assertEqual(self.client.get("/api/v1/inspections?round=2018-19").json()["count"], 1)
+        response = self.client.get("/api/v1/inspections?round=1999")
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.json()["detail"][0]["field"], "round")

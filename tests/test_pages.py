@@ -179,7 +179,7 @@ class HomePageTests(PageTestCase):
         self.assertNotContains(response, "<script>")  # no inline executable script
 
     def test_query_budget_is_fixed(self):
-        self.assertFixedQueries(reverse("dashboard:home"), 11)
+        self.assertFixedQueries(reverse("dashboard:home"), 12)
 
     def test_export_query_budget_is_fixed(self):
         self.assertFixedQueries(reverse("dashboard:home") + "?_export=csv&scope=all", 4, cached=False)

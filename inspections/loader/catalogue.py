@@ -7,7 +7,18 @@ from collections import Counter
 from django.db.backends.postgresql.psycopg_any import DateRange
 
 from inspections.loader.values import REQUIRED
-from inspections.models import Domain, Framework, KeyQuestion, Metric, OwnerGroup, Ownership, Provider, Standard
+from inspections.models import (
+    Domain,
+    Framework,
+    KeyQuestion,
+    Metric,
+    OwnerGroup,
+    Ownership,
+    Provider,
+    Round,
+    Standard,
+)
+from inspections.rules import Rating
 
 FRAMEWORK_DEFAULTS = {
     "name": "",
@@ -26,6 +37,7 @@ FRAMEWORK_DEFAULTS = {
 
 def load_catalogue(loader, data):
     load_frameworks(loader, data.get("frameworks", []))
+    load_rounds(loader, data.get("rounds", []))
     load_domains(loader, data.get("domains", []))
     load_standards(loader, data.get("standards", []))
     metric_fields = {"name": REQUIRED, "unit": "", "description": "", "higher_is_better": None}
@@ -42,6 +54,33 @@ def load_frameworks(loader, entries):
         for date_field in ("started", "ended"):
             values[date_field] = datetime.date.fromisoformat(values[date_field]) if values[date_field] else None
         loader.sync(Framework, {"slug": loader.field(entry, "slug", where)}, values, where)
+
+
+def load_rounds(loader, entries):
+    for index, entry in enumerate(entries):
+        where = f"rounds[{index}]"
+        framework = loader.lookup(Framework, where, "framework", slug=loader.field(entry, "framework", where))
+        totals = entry.get("totals", {})
+        for kind, by_rating in totals.items():
+            for label in by_rating:
+                loader.rating(label, f"{where}.totals.{kind}")
+        values = {
+            "framework": framework,
+            "name": loader.field(entry, "name", where),
+            "short_name": loader.field(entry, "short_name", where),
+            "description": entry.get("description", ""),
+            "expected_inspections": entry.get("expected", {}),
+            "published_totals": {
+                kind: {Rating.from_label(k).label: v for k, v in t.items()} for kind, t in totals.items()
+            },
+            "totals_source": loader.source(entry, where) if totals else None,
+            "totals_location": entry.get("location", ""),
+            "totals_quote": entry.get("quote", ""),
+            "position": index + 1,
+        }
+        for date_field in ("started", "ended"):
+            values[date_field] = datetime.date.fromisoformat(entry[date_field]) if entry.get(date_field) else None
+        loader.sync(Round, {"slug": loader.field(entry, "slug", where)}, values, where)
 
 
 def load_domains(loader, entries):

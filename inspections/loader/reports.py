@@ -18,6 +18,7 @@ from inspections.models import (
     Recommendation,
     Report,
     ReportTable,
+    Round,
     Standard,
     StandardRating,
 )
@@ -39,6 +40,7 @@ def load_report(loader, path, data):
         "fieldwork_text": data.get("fieldwork_text", ""),
         "document": loader.source(data, "report", data.get("document")),
         "notes": data.get("notes", ""),
+        "round": report_round(loader, data, framework),
     }
     for name in ("published", "fieldwork_start"):
         try:
@@ -56,6 +58,15 @@ def load_report(loader, path, data):
     load_recommendations(loader, report, data, inspections)
     load_tables(loader, report, data, inspections)
     load_context_facts(loader, data.get("facts", []), "facts")
+
+
+def report_round(loader, data, framework):
+    if not data.get("round"):
+        return None
+    found = loader.lookup(Round, "report", "round", slug=data["round"])
+    if found.framework_id != framework.pk:
+        loader.fail("report.round", f"the round {found.slug!r} belongs to another framework ({found.framework})")
+    return found
 
 
 def named_inspection(loader, inspections, entry, where):
@@ -154,6 +165,7 @@ def load_inspection(loader, report, entry, where):
             "owner": owner,
             "owner_text": entry.get("owner_text", ""),
             "overall_rating": overall,
+            "overall_rating_note": entry.get("overall_note", ""),
             "summary": entry.get("summary", ""),
             "case_sample_size": entry.get("case_sample_size"),
             "notes": entry.get("notes", ""),

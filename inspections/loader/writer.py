@@ -82,6 +82,7 @@ def inspection_data(inspection):
         owner=inspection.owner.slug if inspection.owner else None,
         owner_text=inspection.owner_text,
         overall=Rating.label_of(inspection.overall_rating),
+        overall_note=inspection.overall_rating_note,
         summary=inspection.summary,
         case_sample_size=inspection.case_sample_size,
         notes=inspection.notes,
@@ -124,6 +125,7 @@ def report_file_data(report, existing, shared_sources):
         slug=report.slug,
         title=report.title,
         framework=report.framework.slug,
+        round=report.round.slug if report.round else None,
         published=report.published_iso,
         fieldwork_start=report.fieldwork_start_iso,
         fieldwork_text=report.fieldwork_text,
@@ -199,7 +201,7 @@ def write_report_file(report, data_dir=DATA_DIR):
 
 
 def write_report_files(slugs=None, data_dir=DATA_DIR):
-    reports = Report.objects.select_related("framework", "document").order_by("slug")
+    reports = Report.objects.select_related("framework", "document", "round").order_by("slug")
     if slugs:
         reports = reports.filter(slug__in=slugs)
     return [write_report_file(report, data_dir) for report in reports]
