@@ -1,0 +1,67 @@
+"""Read an inspection report (text or PDF) into values, each with where it was found.
+
+Plain functions, no database: the catalogue the parser needs (standard names, key questions) is
+passed in. The parser never guesses: a value it cannot find is listed in `missing`, and two
+readings that disagree are listed in `conflicts` for an editor to settle.
+
+Three kinds of document are recognised:
+- a standards-framework report (2018-2021: "Summary of ratings"),
+- a Quality & Impact report (2016-2018: per-organisation judgements in words),
+- a secondary source (press release, news item, blog) about an inspection: it is read for the
+  few values it states plainly, and is never written as a report.
+Anything else is refused with ReportImportError.
+"""
+
+import re
+
+from inspections.report_parser.documents import (
+    MAX_BYTES,
+    RATING,
+    Document,
+    Extraction,
+    Found,
+    Line,
+    ReportImportError,
+    read_document,
+)
+from inspections.report_parser.quality_impact import parse_quality_impact
+from inspections.report_parser.secondary import parse_secondary
+from inspections.report_parser.standards import parse_standards_report
+
+__all__ = [
+    "MAX_BYTES",
+    "Document",
+    "Extraction",
+    "Found",
+    "Line",
+    "ReportImportError",
+    "parse_report",
+    "read_document",
+]
+
+
+def parse_report(document, standards, key_questions=()):
+    """Extract what the document states.
+
+    `standards`: [(code, name)] of the catalogue; `key_questions`: [(code, text)].
+    """
+    text = document.text
+    has_inspectorate = re.search(r"Inspectorate of Probation|HMI Probation|probation inspectorate", text, re.I)
+    if not has_inspectorate or not re.search(r"inspect", text, re.I):
+        raise ReportImportError(
+            document.filename, "this is not an HM Inspectorate of Probation report: the inspectorate is not named"
+        )
+    if re.search(r"Quality (?:&|and) Impact", text) and re.search(r"(CRC|NPS) effectiveness", text):
+        extraction = Extraction(document.filename, "quality_impact_report")
+        parse_quality_impact(document, extraction, key_questions)
+    elif re.search(r"Summary of ratings", text, re.I) or re.search(r"is rated as:\s*|Overall rating\s+" + RATING, text):
+        extraction = Extraction(document.filename, "standards_report")
+        parse_standards_report(document, extraction, standards, key_questions)
+    elif re.search(r"\b(rated|rating|inspection report|inspectors found)\b", text, re.I):
+        extraction = Extraction(document.filename, "secondary")
+        parse_secondary(document, extraction, standards)
+    else:
+        raise ReportImportError(
+            document.filename, "no ratings, judgements or 'Summary of ratings' found: this is not an inspection report"
+        )
+    return extraction
