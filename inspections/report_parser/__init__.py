@@ -24,12 +24,14 @@ from inspections.report_parser.documents import (
     ReportImportError,
     read_document,
 )
+from inspections.report_parser.providers import CatalogueProvider, recognise_provider
 from inspections.report_parser.quality_impact import parse_quality_impact
-from inspections.report_parser.secondary import parse_secondary
+from inspections.report_parser.secondary import parse_secondary, read_prose
 from inspections.report_parser.standards import parse_standards_report
 
 __all__ = [
     "MAX_BYTES",
+    "CatalogueProvider",
     "Document",
     "Extraction",
     "Found",
@@ -40,28 +42,45 @@ __all__ = [
 ]
 
 
-def parse_report(document, standards, key_questions=()):
+def parse_report(document, standards, key_questions=(), providers=()):
     """Extract what the document states.
 
-    `standards`: [(code, name)] of the catalogue; `key_questions`: [(code, text)].
+    `standards`: [(code, name)] of the catalogue; `key_questions`: [(code, text)]; `providers`:
+    [CatalogueProvider] to recognise which provider a standards report or secondary text is about.
     """
     text = document.text
-    has_inspectorate = re.search(r"Inspectorate of Probation|HMI Probation|probation inspectorate", text, re.I)
-    if not has_inspectorate or not re.search(r"inspect", text, re.I):
+    has_inspectorate = re.search(
+        r"Inspectorate of Probation|HMI ?Probation|\binspectorate\b|\binspectors\b|\bHMIP\b|Chief Inspector", text, re.I
+    )
+    if not has_inspectorate:
         raise ReportImportError(
             document.filename, "this is not an HM Inspectorate of Probation report: the inspectorate is not named"
         )
     if re.search(r"Quality (?:&|and) Impact", text) and re.search(r"(CRC|NPS) effectiveness", text):
         extraction = Extraction(document.filename, "quality_impact_report")
         parse_quality_impact(document, extraction, key_questions)
-    elif re.search(r"Summary of ratings", text, re.I) or re.search(r"is rated as:\s*|Overall rating\s+" + RATING, text):
+        return extraction
+    if re.search(r"Summary of ratings", text, re.I) or re.search(r"is rated as:\s*|Overall rating\s+" + RATING, text):
         extraction = Extraction(document.filename, "standards_report")
         parse_standards_report(document, extraction, standards, key_questions)
-    elif re.search(r"\b(rated|rating|inspection report|inspectors found)\b", text, re.I):
+        if "overall" not in extraction.fields and not extraction.ratings:
+            # The opening pages only (a copy site's extract, or a truncated file): read as prose, never written.
+            extraction.kind = "report_extract"
+            read_prose(document, extraction, standards, key_questions)
+    elif re.search(
+        r"\b(rated?|ratings?|ranked|judged|assessed|labelled|inspection report|inspectors found|requir\w+ improvement)\b",
+        text,
+        re.I,
+    ):
         extraction = Extraction(document.filename, "secondary")
-        parse_secondary(document, extraction, standards)
+        parse_secondary(document, extraction, standards, key_questions)
     else:
         raise ReportImportError(
             document.filename, "no ratings, judgements or 'Summary of ratings' found: this is not an inspection report"
         )
+    if providers:
+        extraction.fields.pop("provider", None)
+        provider, extraction.provider_problem = recognise_provider(document, providers)
+        if provider:
+            extraction.fields["provider"] = provider
     return extraction

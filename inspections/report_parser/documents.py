@@ -56,6 +56,10 @@ class Found:
     line: int
     page: int | None
     excerpt: str
+    # A reading the parser is unsure of (a loose synonym, a provider named only in the body): shown
+    # as uncertain and written only when an editor confirms it. `why` says what makes it unsure.
+    uncertain: bool = False
+    why: str = ""
 
     @property
     def location(self):
@@ -65,7 +69,7 @@ class Found:
 @dataclass
 class Extraction:
     filename: str
-    kind: str  # "standards_report", "quality_impact_report" or "secondary"
+    kind: str  # "standards_report", "quality_impact_report", "report_extract" or "secondary"
     fields: dict = field(default_factory=dict)  # name -> Found
     ratings: dict = field(default_factory=dict)  # standard code -> Found(rating label)
     facts: list = field(default_factory=list)  # Found(dict)
@@ -77,16 +81,32 @@ class Extraction:
     missing: list = field(default_factory=list)
     conflicts: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # how an ambiguous layout was read, shown to the editor
+    # What the text says of an EARLIER inspection, kept as context only when it says when that was.
+    previous_ratings: list = field(default_factory=list)  # Found(dict): subject, rating, when
+    # Case-sample figures as worded ("NOT adequately assessed in 48 per cent"): never key-question scores.
+    case_figures: list = field(default_factory=list)  # Found(dict): wording, percent
+    provider_problem: str = ""
+    disputed: set = field(
+        default_factory=set
+    )  # values two readings disagree on: left for an editor  # why no provider was recognised, naming what was looked for
 
     @property
     def is_report(self):
-        return self.kind != "secondary"
+        return self.kind not in ("secondary", "report_extract")
+
+    def uncertain_values(self):
+        """(kind, key, Found) of every value read with doubt, for the editor to confirm one by one."""
+        values = [("field", name, found) for name, found in self.fields.items() if found.uncertain]
+        values += [("rating", code, found) for code, found in sorted(self.ratings.items()) if found.uncertain]
+        values += [("score", found.value["key_question"], found) for found in self.scores if found.uncertain]
+        return values
 
     @property
     def kind_label(self):
         return {
             "standards_report": "an inspection report (standards framework, 2018-2021)",
             "quality_impact_report": "a Quality & Impact inspection report (2016-2018)",
+            "report_extract": "the opening pages of a report (it ends before the ratings)",
             "secondary": "a secondary source (press release, news item or blog)",
         }[self.kind]
 
@@ -111,6 +131,7 @@ def read_document(data, filename):
     if "\x00" in text:
         raise ReportImportError(filename, "the file is binary, not text or PDF")
     lines, page = [], None
+    text = text.replace("\u00a0", " ")  # web copies keep non-breaking spaces between words
     for number, raw in enumerate(text.splitlines(), start=1):
         footer = PAGE_FOOTER.search(raw)
         # A text copy of a report carries each page's footer ("... CRC 13") at the end of it.
@@ -148,11 +169,16 @@ def clean(text):
     return " ".join(text.replace("\u00a0", " ").replace("*", "").split())
 
 
-def found(document, match, value, group=0):
-    line = document.line_at(match.start(group))
-    start = max(0, match.start(group) - document.starts[line.number - 1] - 60)
+def found(document, match, value, group=0, uncertain=False, why=""):
+    return found_at(document, match.start(group), value, uncertain, why)
+
+
+def found_at(document, offset, value, uncertain=False, why=""):
+    """A value read at a character offset of the document, with the words around it."""
+    line = document.line_at(offset)
+    start = max(0, offset - document.starts[line.number - 1] - 60)
     excerpt = clean(line.text[start : start + 240])
-    return Found(value, line.number, line.page, excerpt)
+    return Found(value, line.number, line.page, excerpt, uncertain, why)
 
 
 def search(document, pattern, start=0, end=None, flags=0):

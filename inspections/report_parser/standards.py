@@ -6,7 +6,6 @@ from inspections.report_parser.documents import (
     MONTHS,
     RATING,
     Found,
-    ReportImportError,
     clean,
     found,
     month_value,
@@ -28,7 +27,11 @@ def parse_standards_report(document, extraction, standards, key_questions):
     if title:
         fields["title"] = found(document, title, clean(title.group(0)))
         fields["provider_name"] = found(document, title, clean(title.group("name")), "name")
-    published = search(document, rf"Inspectorate of Probation\s+({MONTHS.upper()}|{MONTHS}) (\d{{4}})")
+    published = search(
+        document,
+        r"(?:Inspectorate of Probation|HMI Probation,?|National Probation Service|Community Rehabilitation Company)"
+        rf"\s+({MONTHS.upper()}|{MONTHS}) (\d{{4}})",
+    )
     if published:
         fields["published"] = found(document, published, month_value(published.group(1), published.group(2)))
     lead = search(document, r"led by (?:HM Inspector|HMI|Her Majesty's Inspector) ([A-Z][\w'-]+(?: [A-Z][\w'-]+){1,3})")
@@ -65,11 +68,6 @@ def parse_standards_report(document, extraction, standards, key_questions):
     for code, name in standards:
         if code not in extraction.ratings and applies_to_report(code, fields):
             extraction.missing.append(f"rating for {code} {name}")
-    if "overall" not in fields and not extraction.ratings:
-        last = document.lines[-1].number
-        raise ReportImportError(
-            document.filename, "the report ends before its overall rating and summary of ratings (truncated?)", last
-        )
 
 
 FIELD_LABELS = {
