@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import slugify
 
-from inspections.serialise import serialise_inspection
 from inspections.loader import BundledDataError, Loader
-from inspections.models import Inspection, KeyQuestion, Provider, Standard
-from inspections.report_parser import ReportImportError, parse_report, read_document
+from inspections.models import Correction, Inspection, KeyQuestion, Provider, Rating, Standard
+from inspections.report_parser import CatalogueProvider, ReportImportError, parse_report, read_document
+from inspections.serialise import serialise_inspection
 
 QI_ORGANISATIONS = ("CRC", "NPS")
 
@@ -29,21 +29,37 @@ class ImportPlan:
     providers: dict  # organisation ("CRC", "NPS", "provider") -> Provider
     missing: list = field(default_factory=list)
     conflicts: list = field(default_factory=list)
+    # Values read with doubt and left out until an editor confirms them: key -> (provider slug,
+    # section, entry), e.g. "rating:4.2" -> ("west-yorkshire-crc", "ratings", {...}).
+    uncertain: dict = field(default_factory=dict)
 
     @property
     def can_write(self):
-        return self.extraction.is_report and bool(self.providers)
+        return self.extraction is not None and self.extraction.is_report and bool(self.providers)
+
+    @classmethod
+    def confirmed(cls, data):
+        """A plan from the values an editor confirmed in the admin (the parsed file is not kept)."""
+        return cls(None, data, {})
+
+    @property
+    def changes(self):
+        return changes_to_published(self.data)
 
 
 def catalogue():
     standards = [(s.code, s.name) for s in Standard.objects.filter(framework__has_four_point_ratings=True)]
     questions = [(q.code, q.text) for q in KeyQuestion.objects.all()]
-    return standards, questions
+    providers = [
+        CatalogueProvider(p.slug, p.kind, (p.name, p.short_name, *p.aliases, p.area.split("(")[0]))
+        for p in Provider.objects.all()
+    ]
+    return standards, questions, providers
 
 
 def extract(data, filename):
-    standards, questions = catalogue()
-    return parse_report(read_document(data, filename), standards, questions)
+    standards, questions, providers = catalogue()
+    return parse_report(read_document(data, filename), standards, questions, providers)
 
 
 def match_provider(name, plan, label, kind=None):
@@ -59,7 +75,9 @@ def match_provider(name, plan, label, kind=None):
     return None
 
 
-def build_plan(data, filename, provider_slug=None):
+def build_plan(data, filename, provider_slug=None, include_uncertain=False):
+    """Parse a file into what an import would write. Uncertain values are left out unless
+    `include_uncertain` (True, or the keys of the ones an editor confirmed)."""
     extraction = extract(data, filename)
     plan = ImportPlan(extraction, {}, {}, list(extraction.missing), list(extraction.conflicts))
     fields = extraction.fields
@@ -74,16 +92,34 @@ def build_plan(data, filename, provider_slug=None):
                 provider = match_provider(fields[key].value, plan, f"{organisation} provider", kind)
                 if provider:
                     plan.providers[organisation] = provider
+        if override:
+            plan.providers[override.kind] = override
     else:
-        provider = override
-        if provider is None and "provider_name" in fields:
-            provider = match_provider(fields["provider_name"].value, plan, "provider")
+        provider = override or recognised_provider(extraction, filename, plan, include_uncertain)
         if provider:
             plan.providers["provider"] = provider
-    if override and extraction.kind == "quality_impact_report":
-        plan.providers[override.kind] = override
-    plan.data = bundle(extraction, plan, data, filename)
+    plan.data = bundle(extraction, plan, data, filename, include_uncertain)
     return plan
+
+
+def recognised_provider(extraction, filename, plan, include_uncertain):
+    found = extraction.fields.get("provider")
+    if found is None:
+        raise ReportImportError(
+            filename,
+            f"{extraction.provider_problem}. Nothing was written: pass --provider (or pick one) if you know it",
+        )
+    if found.uncertain and include_uncertain is not True and "field:provider" not in (include_uncertain or ()):
+        plan.missing.append(
+            f"provider: read as {found.value} but uncertain ({found.why}, {found.location}); "
+            "confirm it with --include-uncertain or pass --provider"
+        )
+        return None
+    return Provider.objects.get(slug=found.value)
+
+
+def is_confirmed(found, key, include_uncertain):
+    return not found.uncertain or include_uncertain is True or key in (include_uncertain or ())
 
 
 def source_slug(data):
@@ -94,7 +130,7 @@ def provenance(found, source):
     return {"source": source, "location": found.location, "quote": found.excerpt}
 
 
-def bundle(extraction, plan, raw, filename):
+def bundle(extraction, plan, raw, filename, include_uncertain=False):
     """The extraction as a bundled-report structure (inspections/data/reports/*.toml)."""
     fields = extraction.fields
     source = source_slug(raw)
@@ -124,10 +160,17 @@ def bundle(extraction, plan, raw, filename):
         entry = {"provider": provider.slug, "source": source, "location": "", "quote": ""}
         ratings = []
         if organisation is None and "overall" in fields:
-            entry["overall"] = fields["overall"].value
-            entry.update(provenance(fields["overall"], source))
+            if is_confirmed(fields["overall"], "field:overall", include_uncertain):
+                entry["overall"] = fields["overall"].value
+                entry.update(provenance(fields["overall"], source))
+            else:
+                plan.uncertain["field:overall"] = (provider.slug, "overall", fields["overall"].value)
         for code, found in sorted(extraction.ratings.items()):
-            ratings.append({"standard": code, "rating": found.value, **provenance(found, source)})
+            rating = {"standard": code, "rating": found.value, **provenance(found, source)}
+            if is_confirmed(found, f"rating:{code}", include_uncertain):
+                ratings.append(rating)
+            else:
+                plan.uncertain[f"rating:{code}"] = (provider.slug, "ratings", rating)
         for judgement in extraction.judgements:
             if judgement.value["organisation"] == organisation:
                 ratings.append(
@@ -140,11 +183,15 @@ def bundle(extraction, plan, raw, filename):
                 )
         if ratings:
             entry["ratings"] = ratings
-        scores = [
-            {"key_question": s.value["key_question"], "percent": s.value["percent"], **provenance(s, source)}
-            for s in extraction.scores
-            if s.value.get("organisation") == organisation
-        ]
+        scores = []
+        for s in extraction.scores:
+            if s.value.get("organisation") != organisation:
+                continue
+            score = {"key_question": s.value["key_question"], "percent": s.value["percent"], **provenance(s, source)}
+            if is_confirmed(s, f"score:{s.value['key_question']}", include_uncertain):
+                scores.append(score)
+            else:
+                plan.uncertain[f"score:{s.value['key_question']}"] = (provider.slug, "scores", score)
         if scores:
             entry["scores"] = scores
         facts = [fact_entry(f, source) for f in extraction.facts if f.value.get("organisation") in (organisation, None)]
@@ -251,16 +298,57 @@ def report_slug(extraction, plan, data):
     return slugify(f"{provider.slug if provider else 'unmatched'} {month or 'undated'}")
 
 
-def write(plan, filename, dry_run=False):
+def changes_to_published(data):
+    """Values the import would change in inspections already held: [{provider, what, old, new}]."""
+    changes = []
+    for entry in data.get("inspections", []):
+        existing = (
+            Inspection.objects.filter(report__slug=data.get("slug"), provider__slug=entry.get("provider"))
+            .prefetch_related("ratings__standard", "scores__key_question")
+            .first()
+        )
+        if existing is None:
+            continue
+        pairs = []
+        if entry.get("overall") and existing.overall_rating is not None:
+            pairs.append(("overall rating", Rating(existing.overall_rating).label, entry["overall"]))
+        held = {r.standard.code: r for r in existing.ratings.all()}
+        for rating in entry.get("ratings", []):
+            old = held.get(rating.get("standard"))
+            if rating.get("rating") and old is not None and old.rating is not None:
+                pairs.append((f"rating {rating['standard']}", Rating(old.rating).label, rating["rating"]))
+        scores = {s.key_question.code: s for s in existing.scores.all()}
+        for score in entry.get("scores", []):
+            old = scores.get(score.get("key_question"))
+            if old is not None and old.percent is not None:
+                pairs.append((f"score {score['key_question']}", f"{old.percent.normalize():f}", str(score["percent"])))
+        for what, old, new in pairs:
+            if normalise_value(old) != normalise_value(new):
+                changes.append(
+                    {"inspection": existing, "provider": entry["provider"], "what": what, "old": old, "new": new}
+                )
+    return changes
+
+
+def normalise_value(value):
+    text = " ".join(str(value).split()).lower()
+    try:
+        return f"{float(text):g}"
+    except ValueError:
+        return text
+
+
+def write(plan, filename, dry_run=False, reason="", editor=""):
     """Write the plan in one transaction; return the written inspections in the export's JSON shape.
 
     With dry_run the transaction is rolled back after serialising, so the JSON is exactly what an
-    import would produce, and nothing is kept.
+    import would produce, and nothing is kept. A value that differs from one already held is a
+    correction: it needs a reason, and each one is recorded as a Correction.
     """
-    if not plan.extraction.is_report and not dry_run:
+    if plan.extraction is not None and not plan.extraction.is_report and not dry_run:
         raise ReportImportError(
             filename,
-            "this is a press release, news item or blog, not an inspection report: nothing was written. "
+            f"this is {plan.extraction.kind_label}, not an inspection report: nothing was written. "
             "Add the values it states in the admin, citing it.",
         )
     if not plan.data["inspections"]:
@@ -268,11 +356,25 @@ def write(plan, filename, dry_run=False):
             filename,
             "no provider could be matched, so nothing can be written: " + "; ".join(plan.missing + plan.conflicts),
         )
+    changes = plan.changes
+    if changes and not reason.strip() and not dry_run:
+        listed = "; ".join(f"{c['provider']} {c['what']}: '{c['old']}' -> '{c['new']}'" for c in changes)
+        raise ReportImportError(
+            filename, f"this would change published values ({listed}); give the reason for the correction (--reason)"
+        )
     with transaction.atomic():
         try:
             Loader(partial=True).load_report(filename, plan.data)
         except BundledDataError as error:
             raise ReportImportError(filename, f"{error.where}: {error.message}") from None
+        for change in changes:
+            Correction.objects.create(
+                inspection=change["inspection"],
+                inspection_label=str(change["inspection"]),
+                editor=editor,
+                reason=reason.strip(),
+                changes=f"{change['what']}: '{change['old']}' -> '{change['new']}' (imported from {filename})",
+            )
         inspections = Inspection.objects.filter(
             report__slug=plan.data["slug"], provider__slug__in=[i["provider"] for i in plan.data["inspections"]]
         )

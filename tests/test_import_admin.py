@@ -8,7 +8,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from inspections.loader import load_bundled_data
-from inspections.models import Inspection, Report
+from inspections.models import Correction, Inspection, Report
 from inspections.rules import Rating
 from tests.test_importer import CGM_2019, shared
 
@@ -44,12 +44,26 @@ class ImportPageTests(TestCase):
         preview = self.upload()
         data = json.loads(preview.context["confirm_form"].initial["data"])
         data["inspections"][0]["overall"] = "Good"  # the editor's correction
-        response = self.client.post(self.url, {"confirm": "1", "filename": CGM_2019, "data": json.dumps(data)})
+        confirm = {"confirm": "1", "filename": CGM_2019, "data": json.dumps(data)}
+        refused = self.client.post(self.url, confirm)
+        self.assertContains(refused, "Published values would change: say why")
+        self.assertContains(refused, "<td>overall rating</td><td>Requires improvement</td><td>Good</td>", html=True)
+        self.assertEqual(
+            Inspection.objects.get(report__slug="cheshire-greater-manchester-crc-2019-04").overall_rating,
+            Rating.REQUIRES_IMPROVEMENT,
+        )
+        response = self.client.post(self.url, {**confirm, "reason": "Checked against p.5 of the report"})
         report = Report.objects.get(slug="cheshire-greater-manchester-crc-2019-04")
         self.assertRedirects(response, reverse("admin:inspections_report_change", args=[report.pk]))
         inspection = Inspection.objects.get(report=report)
         self.assertEqual(inspection.overall_rating, Rating.GOOD)
         self.assertEqual(inspection.source.title.endswith(f"(imported from {CGM_2019})"), True)
+        correction = Correction.objects.get(inspection=inspection)
+        self.assertEqual(correction.reason, "Checked against p.5 of the report")
+        self.assertEqual(
+            (correction.editor, correction.changes[:56]),
+            ("editor", "overall rating: 'Requires improvement' -> 'Good' (import"),
+        )
 
     def test_invalid_corrections_are_refused_readably_and_save_nothing(self):
         response = self.client.post(self.url, {"confirm": "1", "filename": CGM_2019, "data": "{not json"})
@@ -57,7 +71,8 @@ class ImportPageTests(TestCase):
         preview = self.upload()
         data = json.loads(preview.context["confirm_form"].initial["data"])
         data["inspections"][0]["ratings"][0]["rating"] = "Excellent"
-        response = self.client.post(self.url, {"confirm": "1", "filename": CGM_2019, "data": json.dumps(data)})
+        confirm = {"confirm": "1", "filename": CGM_2019, "data": json.dumps(data), "reason": "a test"}
+        response = self.client.post(self.url, confirm)
         self.assertContains(response, "unknown rating &#x27;Excellent&#x27;")
         self.assertEqual(
             Inspection.objects.get(report__slug="cheshire-greater-manchester-crc-2019-04").source.kind, "report"

@@ -39,6 +39,7 @@ FIELDWORK = [
     re.compile(rf"\bat the time of (?:the|our|its) inspection,? {MONTH_YEAR[len('(?<!published )') :]}", re.I),
     re.compile(rf"\bDuring (?:the|our) inspection of [^.]{{0,80}}?{MONTH_YEAR}", re.I),
     re.compile(rf"\b(?:inspected|visited) [^.]{{0,80}}?{MONTH_YEAR}", re.I),
+    re.compile(rf"\binspections? (?:made|carried out|conducted|took place)\b[^.]{{0,20}}?{MONTH_YEAR}", re.I),
     re.compile(rf"\bafter an inspection {MONTH_YEAR[len('(?<!published )') :]}", re.I),
 ]
 PUBLISHED = [

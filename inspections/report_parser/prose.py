@@ -147,7 +147,8 @@ def is_a_rating(reading):
     if quoted:
         return True
     spans = find_standards(reading.clause, reading.words)
-    return match["word"].lower() != "good" and len(spans) == 1 and not spans[0][3]
+    codes = {code for _, _, code, _ in spans}
+    return match["word"].lower() != "good" and len(codes) == 1 and any(not loose for *_, loose in spans)
 
 
 def is_previous(reading):

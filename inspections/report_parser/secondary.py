@@ -36,7 +36,8 @@ def read_area_of_work(document, extraction, standards):
     """'rated this area of work as Good': the area is the standard named last before it."""
     words = vocabulary(standards)
     for this in re.finditer(r"rated this (?:area|aspect) of (?:its )?work as\s*['‘’\"]?" + RATING, document.text, re.I):
-        named = find_standards(document.text[max(0, this.start() - 500) : this.start()], words)
+        before = document.text[max(0, this.start() - 500) : this.start()]
+        named = [span for span in find_standards(before, words) if not span[3]]  # by its own name only
         if not named:
             extraction.conflicts.append(
                 f"a rating of '{this.group(1)}' for an area the text does not name ({found(document, this, 0).location})"
