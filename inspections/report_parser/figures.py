@@ -21,7 +21,7 @@ ASPECTS = [
     ("2", re.compile(r"desistance|reduc\w* (?:re)?offending|factors linked to offending", re.I)),
     ("3", re.compile(r"risks? of harm|(?:other )?people safe|safety of other|public protection", re.I)),
 ]
-SAMPLE = re.compile(r"\b(?:of|in|sample of) (?P<sample>\d{2,4}) (?:cases|case files|inspected cases)\b", re.I)
+SAMPLE = re.compile(r"\b(?:of|in|sample of) (?:the )?(?P<sample>\d{2,4}) (?:cases|case files|inspected cases)\b", re.I)
 QUALIFIER = r"(?:more than|over|almost|nearly|around|about|approximately|fewer than|less than|just under|up to)"
 CASELOAD = re.compile(
     rf"\b(?:supervis\w*|manag\w*|works with|looking after|responsible for)\s+(?:the\s+)?"

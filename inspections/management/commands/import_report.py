@@ -60,7 +60,8 @@ class Command(BaseCommand):
             if not plan.extraction.is_report and not dry_run:
                 write(plan, path.name)  # refuses, naming the reason
             exported = []
-            if plan.extraction.is_report:
+            # A dry run shows what was read even when nothing could be written (no sure provider).
+            if plan.extraction.is_report and (plan.data["inspections"] or not dry_run):
                 exported = write(plan, path.name, dry_run=dry_run, reason=reason, editor="import_report")
         except ReportImportError as error:
             raise CommandError(f"Nothing was written. {error}") from None
