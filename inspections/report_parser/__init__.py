@@ -52,7 +52,9 @@ def parse_report(document, standards, key_questions=(), providers=()):
     has_inspectorate = re.search(
         r"Inspectorate of Probation|HMI ?Probation|\binspectorate\b|\binspectors\b|\bHMIP\b|Chief Inspector", text, re.I
     )
-    if not has_inspectorate:
+    # A news item may name neither the inspectorate nor its inspectors, only a rated probation service.
+    rated_service = re.search(r"\bprobation\b", text, re.I) and re.search(r"\b(?:rated|ratings?)\b", text, re.I)
+    if not has_inspectorate and not rated_service:
         raise ReportImportError(
             document.filename, "this is not an HM Inspectorate of Probation report: the inspectorate is not named"
         )
@@ -60,7 +62,12 @@ def parse_report(document, standards, key_questions=(), providers=()):
         extraction = Extraction(document.filename, "quality_impact_report")
         parse_quality_impact(document, extraction, key_questions)
         return extraction
-    if re.search(r"Summary of ratings", text, re.I) or re.search(r"is rated as:\s*|Overall rating\s+" + RATING, text):
+    rated = re.search(r"Summary of ratings", text, re.I) or re.search(
+        r"is rated as:\s*|Overall rating\s+" + RATING, text
+    )
+    # A copy site's copy of a report's opening pages: the cover and contents, before any rating.
+    cover = re.search(r"\bAn inspection of\b|^Inspection of probation services:", text, re.I | re.M)
+    if rated or (cover and not re.search(r"\b(rated|rating)\b", text, re.I)):
         extraction = Extraction(document.filename, "standards_report")
         parse_standards_report(document, extraction, standards, key_questions)
         if "overall" not in extraction.fields and not extraction.ratings:
@@ -68,7 +75,8 @@ def parse_report(document, standards, key_questions=(), providers=()):
             extraction.kind = "report_extract"
             read_prose(document, extraction, standards, key_questions)
     elif re.search(
-        r"\b(rated?|ratings?|ranked|judged|assessed|labelled|inspection report|inspectors found|requir\w+ improvement)\b",
+        r"\b(rated?|ratings?|ranked|judged|assessed|labelled|inspection report|inspectors found|found by inspectors"
+        r"|requir\w+ improvement)\b",
         text,
         re.I,
     ):

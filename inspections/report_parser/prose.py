@@ -58,15 +58,17 @@ COUNT = re.compile(
 # "three probation services improving their overall rating", "just one CRC was rated 'good'": a
 # statement about several providers, or one of them unnamed, is about none of them in particular.
 SEVERAL_PROVIDERS = re.compile(
-    r"\bone of (?:the )?\d+\b|\b(?:\w+|\d+) (?:\([^)]*\) )?(?:of the )?(?:\w+ )?(?:CRCs|probation services|divisions|providers|areas|organisations"
+    r"\bone of (?:the )?\d+\b|\b(?:\w+|\d+) (?:\([^)]*\) )?(?:of the )?(?:\w+ )?(?:CRCs|probation services|divisions|providers|organisations"
     r"|Community Rehabilitation Companies)\b|\b(?:just|only) one (?:CRC|division|NPS division|probation service)\b",
     re.I,
 )
+CASE_SUPERVISION_WORK = re.compile(r"\bcase supervision\b", re.I)
 ALL_FOUR = re.compile(r"\ball four\b", re.I)
 ORGANISATION = re.compile(
     r"\b(?:CRC|company|service|services|division|organisation|NPS|provider|Community Rehabilitation Company)\b", re.I
 )
 OVERALL = re.compile(r"\boverall\b", re.I)
+YEAR_ONLY = re.compile(r"\b(20[12]\d)\b")
 YEAR = re.compile(
     r"\b(?:in |during )?(?:(?P<month>January|February|March|April|May|June|July|August|September|October"
     r"|November|December) )?(?P<year>20[12]\d)\b"
@@ -103,6 +105,7 @@ class Reading:
     tail: str  # the rest of its clause after it
     context: str  # the sentences just before, for "all four" named earlier
     words: list  # the standards' names (vocabulary.vocabulary)
+    latest_year: int = 0  # the latest year the whole text mentions
 
     @property
     def rating(self):
@@ -113,7 +116,7 @@ class Reading:
         return self.sentence.start + self.match.start("word")
 
 
-def readings(sentence, context, words):
+def readings(sentence, context, words, latest_year=0):
     previous_end = 0
     for match in RATING_WORD.finditer(sentence.text):
         lead = sentence.text[: match.start()]
@@ -123,7 +126,7 @@ def readings(sentence, context, words):
         clause = CLAUSE_BREAK.split(lead[: from_to.start()] if from_to else lead[previous_end:])[-1]
         previous_end = match.end()
         tail = CLAUSE_BREAK.split(sentence.text[match.end() :])[0]
-        yield Reading(sentence, match, lead, clause, tail, context, words)
+        yield Reading(sentence, match, lead, clause, tail, context, words, latest_year)
 
 
 def is_a_rating(reading):
@@ -152,7 +155,12 @@ def is_a_rating(reading):
 
 
 def is_previous(reading):
-    """Said of an earlier inspection: "We last inspected ... and rated it X", "from X to Y"."""
+    """Said of an earlier inspection: "We last inspected ... and rated it X", "from X to Y", or "In
+    2017, inspectors found the CRC to be 'good'" in a text that speaks of 2019 (fieldwork and
+    publication are never two years apart)."""
+    years = [int(year) for year in YEAR_ONLY.findall(reading.lead)]
+    if years and reading.latest_year and min(years) <= reading.latest_year - 2:
+        return True
     from_before = (
         r"\bfrom\s+(?:an?\s+|its\s+|the\s+)?(?:overall\s+)?(?:rating|assessment|grade|classification)?\s*(?:of\s+)?"
     )
@@ -188,7 +196,10 @@ def subject_of(reading):
         return [(code, False) for code in ("2.1", "2.2", "2.3", "2.4")], ""
     if SEVERAL_PROVIDERS.search(reading.clause):
         return None, ""
-    named = named_standards(reading.clause + " " + tail_subject(reading.tail), reading.words)
+    # "rated 'Inadequate' for case reviews": what follows 'for' is what was rated.
+    named = named_standards(tail_subject(reading.tail) or reading.clause, reading.words)
+    if not named and CASE_SUPERVISION_WORK.search(reading.clause):
+        return None, ""  # "case supervision work 'requires improvement'": a domain, not a standard
     overall = last_match(OVERALL, reading.clause[-60:])
     if overall and not find_standards(reading.clause[-60:][overall.end() :], reading.words):
         return "overall", ""
@@ -196,7 +207,7 @@ def subject_of(reading):
         return "overall", ""
     if COUNT.search(reading.clause):
         including = re.match(r"\s*" + QUOTE + r"?,?\s*including\s+([^.;]+)", reading.tail)
-        listed = named_standards(including.group(1), reading.words) if including else None
+        listed = included(including.group(1), reading.words) if including else []
         return (listed, "named among several with this rating") if listed else (None, "")
     if named and not names_organisation_last(reading):
         return named, ""
@@ -222,6 +233,16 @@ def names_organisation_last(reading):
     )
 
 
+def included(text, words):
+    """'leadership and services for people being released from jail': each item that names one standard."""
+    listed = []
+    for item in re.split(r",\s*|\s+and\s+", text):
+        named = named_standards(item, words)
+        if named and len(named) == 1:
+            listed.append(named[0])
+    return listed
+
+
 def last_match(pattern, text):
     matches = list(pattern.finditer(text))
     return matches[-1] if matches else None
@@ -237,11 +258,12 @@ def read_prose_ratings(document, extraction, standards=()):
     """Overall and standard ratings stated in prose; earlier inspections' ratings kept apart."""
     words = vocabulary(standards)
     all_sentences = sentences_with_offsets(document.text)
+    latest_year = max((int(year) for year in YEAR_ONLY.findall(document.text)), default=0)
     for index, sentence in enumerate(all_sentences):
         if OTHERS.search(sentence.text) and not ALL_FOUR.search(sentence.text):
             continue
         context = " ".join(s.text for s in all_sentences[max(0, index - 6) : index])
-        for reading in readings(sentence, context, words):
+        for reading in readings(sentence, context, words, latest_year):
             if not is_a_rating(reading):
                 continue
             subject, why = subject_of(reading)

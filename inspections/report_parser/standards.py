@@ -18,7 +18,11 @@ from inspections.report_parser.documents import (
 def parse_standards_report(document, extraction, standards, key_questions):
     fields = extraction.fields
     marker = search(document, r"Summary of ratings|is rated as:|Overall rating\s+" + RATING)
-    fields["framework"] = found(document, marker, "standards-2018")
+    if marker:
+        fields["framework"] = found(document, marker, "standards-2018")
+    else:  # a report's opening pages: the cover does not say which framework
+        cover = search(document, r"An inspection of|Inspection of probation services:", flags=re.I)
+        fields["framework"] = found(document, cover, "standards-2018", 0, True, "not stated on the cover")
     title = search(
         document,
         r"An inspection of (?:probation services (?:in|managed by) )?(?P<name>[A-Z][\w,&' ]+?)"
@@ -40,9 +44,15 @@ def parse_standards_report(document, extraction, standards, key_questions):
     chief = search(document, r"((?:Dame |Sir )?[A-Z][a-z]+ [A-Z][a-z]+) (?:HM )?Chief Inspector of Probation")
     if chief:
         fields["chief_inspector"] = found(document, chief, chief.group(1), 1)
-    fieldwork = search(document, rf"Fieldwork started:.*?({MONTHS}) (\d{{4}})", flags=re.S)
-    if fieldwork and fieldwork.end() - fieldwork.start() < 400:
-        fields["fieldwork_start"] = found(document, fieldwork, month_value(fieldwork.group(1), fieldwork.group(2)), 1)
+    fieldwork = search(
+        document,
+        rf"(?:Fieldwork started:|fieldwork for this inspection (?:started|began)(?: on)?)(?:(?!\n\s*\n).){{0,400}}?"
+        rf"\b(?:(\d{{1,2}}) )?({MONTHS}) (\d{{4}})",
+        flags=re.S | re.I,
+    )
+    if fieldwork:
+        value = month_value(fieldwork.group(2), fieldwork.group(3), fieldwork.group(1))
+        fields["fieldwork_start"] = found(document, fieldwork, value, 2)
 
     overall_texts = []
     stated = search(document, r"Overall, (.{3,120}?) is rated as:\s*" + RATING)
