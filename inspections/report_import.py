@@ -155,106 +155,123 @@ def bundle(extraction, plan, raw, filename, include_uncertain=False):
         if name in fields:
             data[name] = fields[name].value
     data["slug"] = report_slug(extraction, plan, data)
+    reading = Reading(extraction, plan, source, include_uncertain)
+    inspections = []
+    if extraction.kind == "quality_impact_report":
+        for organisation in QI_ORGANISATIONS:
+            if organisation in plan.providers:
+                inspections.append(reading.inspection(plan.providers[organisation], organisation))
+        add_joint_values(data, extraction, source)
+    elif "provider" in plan.providers:
+        inspections.append(reading.inspection(plan.providers["provider"]))
+    data["inspections"] = inspections
+    tables = [
+        {**{key: found.value[key] for key in ("number", "title", "columns", "rows")}, **provenance(found, source)}
+        for found in extraction.tables
+    ]
+    if tables:
+        data["tables"] = tables
+    recommendations = [recommendation_entry(found, plan, source) for found in extraction.recommendations]
+    if recommendations:
+        data["recommendations"] = recommendations
+    return data
 
-    def inspection_for(provider, organisation=None):
+
+@dataclass
+class Reading:
+    """One inspection's values from an extraction; uncertain ones go to plan.uncertain unless confirmed."""
+
+    extraction: object
+    plan: ImportPlan
+    source: str
+    include_uncertain: object
+
+    def keep(self, found, key, provider, section, entry):
+        if is_confirmed(found, key, self.include_uncertain):
+            return True
+        self.plan.uncertain[key] = (provider.slug, section, entry)
+        return False
+
+    def inspection(self, provider, organisation=None):
+        extraction, source = self.extraction, self.source
+        fields = extraction.fields
         entry = {"provider": provider.slug, "source": source, "location": "", "quote": ""}
-        ratings = []
-        if organisation is None and "overall" in fields:
-            if is_confirmed(fields["overall"], "field:overall", include_uncertain):
-                entry["overall"] = fields["overall"].value
-                entry.update(provenance(fields["overall"], source))
-            else:
-                plan.uncertain["field:overall"] = (provider.slug, "overall", fields["overall"].value)
+        overall = fields.get("overall") if organisation is None else None
+        if overall and self.keep(overall, "field:overall", provider, "overall", overall.value):
+            entry["overall"] = overall.value
+            entry.update(provenance(overall, source))
+        ratings, scores = [], []
         for code, found in sorted(extraction.ratings.items()):
             rating = {"standard": code, "rating": found.value, **provenance(found, source)}
-            if is_confirmed(found, f"rating:{code}", include_uncertain):
+            if self.keep(found, f"rating:{code}", provider, "ratings", rating):
                 ratings.append(rating)
-            else:
-                plan.uncertain[f"rating:{code}"] = (provider.slug, "ratings", rating)
-        for judgement in extraction.judgements:
-            if judgement.value["organisation"] == organisation:
-                ratings.append(
-                    {
-                        "standard": judgement.value["domain"],
-                        "judgement": judgement.value["judgement"],
-                        "narrative": judgement.value["narrative"],
-                        **provenance(judgement, source),
-                    }
-                )
-        if ratings:
-            entry["ratings"] = ratings
-        scores = []
-        for s in extraction.scores:
-            if s.value.get("organisation") != organisation:
-                continue
-            score = {"key_question": s.value["key_question"], "percent": s.value["percent"], **provenance(s, source)}
-            if is_confirmed(s, f"score:{s.value['key_question']}", include_uncertain):
+        ratings += [
+            judgement_entry(j, source) for j in extraction.judgements if j.value["organisation"] == organisation
+        ]
+        for found in extraction.scores:
+            code = found.value["key_question"]
+            score = {"key_question": code, "percent": found.value["percent"], **provenance(found, source)}
+            if found.value.get("organisation") == organisation and self.keep(
+                found, f"score:{code}", provider, "scores", score
+            ):
                 scores.append(score)
-            else:
-                plan.uncertain[f"score:{s.value['key_question']}"] = (provider.slug, "scores", score)
-        if scores:
-            entry["scores"] = scores
         facts = [fact_entry(f, source) for f in extraction.facts if f.value.get("organisation") in (organisation, None)]
-        if facts:
-            entry["facts"] = facts
         findings = [
             finding_entry(f, source) for f in extraction.findings if f.value.get("organisation") == organisation
         ]
-        if findings:
-            entry["findings"] = findings
+        for name, values in (("ratings", ratings), ("scores", scores), ("facts", facts), ("findings", findings)):
+            if values:
+                entry[name] = values
         sample = fields.get(f"{(organisation or '').lower()}_case_sample")
         if sample:
             entry["case_sample_size"] = sample.value
         return entry
 
-    inspections = []
-    if extraction.kind == "quality_impact_report":
-        for organisation in QI_ORGANISATIONS:
-            if organisation in plan.providers:
-                inspections.append(inspection_for(plan.providers[organisation], organisation))
-        joint = [finding_entry(f, source) for f in extraction.findings if f.value.get("organisation") == "joint"]
-        joint += [
-            {
-                "kind": "joint",
-                "domain": j.value["domain"],
-                "text": j.value["judgement"] + " " + j.value["narrative"],
-                **provenance(j, source),
-            }  # fmt: skip
-            for j in extraction.judgements
-            if j.value["organisation"] == "joint"
-        ]
-        if joint:
-            data["findings"] = joint
-        wider = [f for f in extraction.facts if f.value.get("organisation") == "both"]
-        if wider:
-            data["facts"] = [{**fact_entry(f, source), "subject": "England & Wales"} for f in wider]
-    elif "provider" in plan.providers:
-        inspections.append(inspection_for(plan.providers["provider"]))
-    data["inspections"] = inspections
 
-    tables = []
-    for found in extraction.tables:
-        entry = {key: found.value[key] for key in ("number", "title", "columns", "rows")}
-        tables.append({**entry, **provenance(found, source)})
-    if tables:
-        data["tables"] = tables
-    recommendations = []
-    for found in extraction.recommendations:
-        entry = {
-            "number": found.value["number"],
-            "addressee": found.value["addressee"],
-            "text": found.value["text"],
-            **provenance(found, source),
+def judgement_entry(judgement, source):
+    value = judgement.value
+    return {
+        "standard": value["domain"],
+        "judgement": value["judgement"],
+        "narrative": value["narrative"],
+        **provenance(judgement, source),
+    }
+
+
+def add_joint_values(data, extraction, source):
+    """Quality & Impact: findings and judgements about the CRC and NPS working together, and
+    facts about England and Wales, belong to the report rather than to one inspection."""
+    joint = [finding_entry(f, source) for f in extraction.findings if f.value.get("organisation") == "joint"]
+    joint += [
+        {
+            "kind": "joint",
+            "domain": j.value["domain"],
+            "text": j.value["judgement"] + " " + j.value["narrative"],
+            **provenance(j, source),
         }
-        organisation = found.value.get("organisation")
-        if organisation in plan.providers:
-            entry["inspection"] = plan.providers[organisation].slug
-        elif organisation == "joint":
-            entry["inspection"] = ""
-        recommendations.append(entry)
-    if recommendations:
-        data["recommendations"] = recommendations
-    return data
+        for j in extraction.judgements
+        if j.value["organisation"] == "joint"
+    ]
+    if joint:
+        data["findings"] = joint
+    wider = [f for f in extraction.facts if f.value.get("organisation") == "both"]
+    if wider:
+        data["facts"] = [{**fact_entry(f, source), "subject": "England & Wales"} for f in wider]
+
+
+def recommendation_entry(found, plan, source):
+    entry = {
+        "number": found.value["number"],
+        "addressee": found.value["addressee"],
+        "text": found.value["text"],
+        **provenance(found, source),
+    }
+    organisation = found.value.get("organisation")
+    if organisation in plan.providers:
+        entry["inspection"] = plan.providers[organisation].slug
+    elif organisation == "joint":
+        entry["inspection"] = ""
+    return entry
 
 
 def fact_entry(found, source):
