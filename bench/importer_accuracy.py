@@ -95,7 +95,9 @@ def compare_facts(entry, extraction, outcomes):
     ]
     matched = set()
     for found in [] if isinstance(extraction, Exception) else extraction.facts:
-        number, words = found.value.get("number"), found.value.get("qualifier", "exact")
+        stated_as = parse_qualified_number(str(found.value["value"]).rstrip("%"))
+        number = found.value.get("number", stated_as.value)
+        words = found.value.get("qualifier", str(stated_as.qualifier) or "exact")
         same = [i for i, (value, q) in enumerate(stated) if value == number and i not in matched]
         right = [i for i in same if stated[i][1] == words]
         if right:
