@@ -141,7 +141,9 @@ def table(rows):
     for part in counts:
         c = counts[part]
         right = c["overall", "right"] + c["standards", "right"]
-        stated = right + c["overall", "wrong"] + c["standards", "wrong"] + c["overall", "missed"] + c["standards", "missed"]
+        stated = (
+            right + c["overall", "wrong"] + c["standards", "wrong"] + c["overall", "missed"] + c["standards", "missed"]
+        )
         texts = sum(1 for entry, _ in rows if part == "whole" or entry.get("held_out"))
         lines.append(f"{part}: {texts} texts; stated overall and standard ratings read right: {right} of {stated}")
     return "\n".join(lines)

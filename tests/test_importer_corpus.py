@@ -270,9 +270,9 @@ class ImportOfRealTextsTests(TestCase):
     def test_uncertain_values_are_left_out_unless_included(self):
         # The title lost words and no running header confirms it: the provider is uncertain.
         text = (
-            "HM Inspectorate of Probation\nAn inspection of probation services in: Humberside, & North Community "
-            "Rehabilitation Company\nOverall findings Overall, the CRC is rated as: Requires improvement.\n"
-        ).encode()
+            b"HM Inspectorate of Probation\nAn inspection of probation services in: Humberside, & North Community "
+            b"Rehabilitation Company\nOverall findings Overall, the CRC is rated as: Requires improvement.\n"
+        )
         plan = build_plan(text, "hlny.txt")
         self.assertEqual(plan.data["inspections"], [])
         self.assertIn("provider: read as humberside-lincolnshire-north-yorkshire-crc but uncertain", plan.missing[-1])

@@ -2,8 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from inspections.models import Inspection
 from inspections.serialise import export_inspections
+from inspections.models import Inspection
 
 
 class Command(BaseCommand):
