@@ -65,6 +65,29 @@ class ImportPageTests(TestCase):
             ("editor", "overall rating: 'Requires improvement' -> 'Good' (import"),
         )
 
+    def test_an_uncertain_value_is_shown_and_saved_only_when_ticked(self):
+        text = (
+            "HM Inspectorate of Probation\nAn inspection of Essex Community Rehabilitation Company\n"
+            "HM Inspectorate of Probation MARCH 2031\n"
+            "Overall findings Overall, Essex CRC is rated as: Requires improvement.\n"
+            "Inspectors said its resettlement services were rated 'Good'.\n"
+        ).encode()
+        preview = self.upload(text, "essex.txt")
+        self.assertContains(preview, "(uncertain: attributed through a loose synonym of the standard&#x27;s name)")
+        self.assertContains(preview, 'value="rating:4.2"')
+        form = preview.context["confirm_form"]
+        confirm = {
+            "confirm": "1",
+            "filename": "essex.txt",
+            "data": form.initial["data"],
+            "uncertain": form.initial["uncertain"],
+        }
+        self.client.post(self.url, confirm)
+        inspection = Inspection.objects.get(provider__slug="essex-crc", report__published__year=2031)
+        self.assertFalse(inspection.ratings.filter(standard__code="4.2").exists())
+        self.client.post(self.url, {**confirm, "include": ["rating:4.2"]})
+        self.assertEqual(inspection.ratings.get(standard__code="4.2").rating, Rating.GOOD)
+
     def test_invalid_corrections_are_refused_readably_and_save_nothing(self):
         response = self.client.post(self.url, {"confirm": "1", "filename": CGM_2019, "data": "{not json"})
         self.assertContains(response, "This is not valid JSON")

@@ -24,6 +24,7 @@ from inspections.report_parser.documents import (
     ReportImportError,
     read_document,
 )
+from inspections.report_parser.prose import read_prose_ratings
 from inspections.report_parser.providers import CatalogueProvider, recognise_provider
 from inspections.report_parser.quality_impact import parse_quality_impact
 from inspections.report_parser.secondary import parse_secondary, read_prose
@@ -40,6 +41,17 @@ __all__ = [
     "parse_report",
     "read_document",
 ]
+
+
+def add_prose_ratings(document, extraction, standards):
+    """A full report's foreword and findings may state a rating its summary table lacks: added, but
+    uncertain (read from prose, not from the ratings table), and never over a table's value."""
+    prose = Extraction(document.filename, "secondary")
+    read_prose_ratings(document, prose, standards)
+    for code, found in prose.ratings.items():
+        if code not in extraction.ratings:
+            found.uncertain, found.why = True, found.why or "read from the report's prose, not its ratings table"
+            extraction.ratings[code] = found
 
 
 def parse_report(document, standards, key_questions=(), providers=()):
@@ -74,6 +86,8 @@ def parse_report(document, standards, key_questions=(), providers=()):
             # The opening pages only (a copy site's extract, or a truncated file): read as prose, never written.
             extraction.kind = "report_extract"
             read_prose(document, extraction, standards, key_questions)
+        else:
+            add_prose_ratings(document, extraction, standards)
     elif re.search(
         r"\b(rated?|ratings?|ranked|judged|assessed|labelled|inspection report|inspectors found|found by inspectors"
         r"|requir\w+ improvement)\b",
