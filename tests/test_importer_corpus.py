@@ -36,18 +36,26 @@ def ratings(extraction):
     return {code: found.value for code, found in extraction.ratings.items()}
 
 
+# Wrong values on the held-out batch, found when it was first read with the final parser and left
+# as they are (tuning on held-out texts would make its figures meaningless). Any other wrong value
+# fails the test; so does one of these disappearing without this list being updated.
+KNOWN_WRONG_HELD_OUT = {
+    # "An inspection of Bristol, Gloucestershire, Somerset and Wiltshire probation services managed by
+    # Kent, Surrey and Sussex Community Rehabilitation Company": the title names the operator as the CRC.
+    "C/bgsw-crc-2019-09--report--1.txt": ["provider"],
+}
+
+
 class CorpusTests(SimpleTestCase):
     def test_every_labelled_text_is_read_with_no_wrong_value(self):
         entries = accuracy.labels()
         self.assertGreater(len(entries), 50)
         for entry in entries:
             with self.subTest(file=entry["file"]):
-                wrong = [
-                    f"{field}: {detail}"
-                    for field, outcome, detail in accuracy.evaluate(entry, accuracy.read(entry, CATALOGUE))
-                    if outcome == "wrong"
-                ]
-                self.assertEqual(wrong, [], f"{entry['file']} has wrong values")
+                outcomes = accuracy.evaluate(entry, accuracy.read(entry, CATALOGUE))
+                wrong = [f"{field}: {detail}" for field, outcome, detail in outcomes if outcome == "wrong"]
+                expected = KNOWN_WRONG_HELD_OUT.get(entry["file"], []) if entry.get("held_out") else []
+                self.assertEqual([item.split(":")[0] for item in wrong], expected, f"{entry['file']}: {wrong}")
 
     def test_the_benchmark_counts_a_wrong_value_as_wrong(self):
         entry = {
