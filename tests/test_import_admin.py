@@ -67,11 +67,11 @@ class ImportPageTests(TestCase):
 
     def test_an_uncertain_value_is_shown_and_saved_only_when_ticked(self):
         text = (
-            "HM Inspectorate of Probation\nAn inspection of Essex Community Rehabilitation Company\n"
-            "HM Inspectorate of Probation MARCH 2031\n"
-            "Overall findings Overall, Essex CRC is rated as: Requires improvement.\n"
-            "Inspectors said its resettlement services were rated 'Good'.\n"
-        ).encode()
+            b"HM Inspectorate of Probation\nAn inspection of Essex Community Rehabilitation Company\n"
+            b"HM Inspectorate of Probation MARCH 2031\n"
+            b"Overall findings Overall, Essex CRC is rated as: Requires improvement.\n"
+            b"Inspectors said its resettlement services were rated 'Good'.\n"
+        )
         preview = self.upload(text, "essex.txt")
         self.assertContains(preview, "(uncertain: attributed through a loose synonym of the standard&#x27;s name)")
         self.assertContains(preview, 'value="rating:4.2"')
