@@ -7,17 +7,15 @@ Every change is recorded by the admin's LogEntry (the History button; Recent cha
 import json
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models.functions import ExtractYear
-from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from inspections.loader import BundledDataError, Loader
+from inspections.admin_import import report_import_view
 from inspections.models import (
     Correction,
     DataRelease,
@@ -42,8 +40,6 @@ from inspections.models import (
     StandardRating,
 )
 from inspections.releases import IDENTIFIER, ReleaseError, cut_release, suggested_identifier
-from inspections.report_import import build_plan, write
-from inspections.report_parser import MAX_BYTES, ReportImportError
 
 admin.site.site_header = "CRC performance dashboard: editors"
 admin.site.site_title = "Editors"
@@ -579,85 +575,3 @@ class LogEntryAdmin(ReadOnlyAdmin):
     list_filter = ["action_flag", "content_type"]
     search_fields = ["object_repr", "change_message", "user__username"]
     date_hierarchy = "action_time"
-
-
-class ReportImportForm(forms.Form):
-    file = forms.FileField(help_text="The report as a PDF or a text file (UTF-8), at most 20 MB.")
-    provider = forms.ModelChoiceField(
-        queryset=Provider.objects.order_by("name"),
-        required=False,
-        help_text="Only if the report's own name for the provider does not match the catalogue.",
-    )
-
-
-class ReportConfirmForm(forms.Form):
-    filename = forms.CharField(widget=forms.HiddenInput)
-    data = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 30, "cols": 120, "spellcheck": "false"}),
-        help_text="The values to write, as read from the report. Correct any value here before saving.",
-    )
-
-    def clean_data(self):
-        try:
-            data = json.loads(self.cleaned_data["data"])
-        except json.JSONDecodeError as error:
-            raise forms.ValidationError(f"This is not valid JSON: {error.msg} at line {error.lineno}.") from None
-        if not isinstance(data, dict) or not data.get("inspections"):
-            raise forms.ValidationError("The data must be an object with at least one entry in 'inspections'.")
-        return data
-
-
-def report_import_view(model_admin, request):
-    """Upload -> preview every extracted value beside its source line -> correct or confirm -> save.
-
-    Nothing is written before the editor confirms; the preview is built in a rolled-back transaction.
-    """
-    if not model_admin.has_add_permission(request):
-        raise PermissionDenied
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": "Import an inspection report",
-        "opts": Report._meta,
-    }
-    if request.method == "POST" and "confirm" in request.POST:
-        form = ReportConfirmForm(request.POST)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    Loader(partial=True).load_report(form.cleaned_data["filename"], form.cleaned_data["data"])
-            except BundledDataError as error:
-                form.add_error("data", f"{error.where}: {error.message}")
-            else:
-                report = Report.objects.get(slug=form.cleaned_data["data"]["slug"])
-                LogEntry.objects.log_actions(
-                    request.user.pk, [report], ADDITION, change_message=f"Imported from {form.cleaned_data['filename']}"
-                )
-                messages.success(request, f"Imported {report.title} ({report.published_text}).")
-                return redirect("admin:inspections_report_change", report.pk)
-        return render(request, "admin/inspections/report/import_preview.html", {**context, "confirm_form": form})
-    form = ReportImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read(MAX_BYTES + 1)
-        provider = form.cleaned_data["provider"]
-        try:
-            plan = build_plan(data, upload.name, provider.slug if provider else None)
-            exported = write(plan, upload.name, dry_run=True) if plan.extraction.is_report else []
-        except ReportImportError as error:
-            form.add_error("file", str(error))
-        else:
-            confirm_form = ReportConfirmForm(
-                initial={"filename": upload.name, "data": json.dumps(plan.data, indent=2, ensure_ascii=False)}
-            )
-            return render(
-                request,
-                "admin/inspections/report/import_preview.html",
-                {
-                    **context,
-                    "plan": plan,
-                    "extraction": plan.extraction,
-                    "exported": exported,
-                    "confirm_form": confirm_form,
-                },
-            )
-    return render(request, "admin/inspections/report/import.html", {**context, "form": form})

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from inspections.loader import BundledDataError, Loader
-from inspections.models import Inspection, KeyQuestion, Provider, Standard
-from inspections.report_parser import ReportImportError, parse_report, read_document
+from inspections.models import Correction, Inspection, KeyQuestion, Provider, Rating, Standard
+from inspections.report_parser import CatalogueProvider, ReportImportError, parse_report, read_document
 from inspections.serialise import serialise_inspection
 
 QI_ORGANISATIONS = ("CRC", "NPS")
@@ -29,21 +29,37 @@ class ImportPlan:
     providers: dict  # organisation ("CRC", "NPS", "provider") -> Provider
     missing: list = field(default_factory=list)
     conflicts: list = field(default_factory=list)
+    # Values read with doubt and left out until an editor confirms them: key -> (provider slug,
+    # section, entry), e.g. "rating:4.2" -> ("west-yorkshire-crc", "ratings", {...}).
+    uncertain: dict = field(default_factory=dict)
 
     @property
     def can_write(self):
-        return self.extraction.is_report and bool(self.providers)
+        return self.extraction is not None and self.extraction.is_report and bool(self.providers)
+
+    @classmethod
+    def confirmed(cls, data):
+        """A plan from the values an editor confirmed in the admin (the parsed file is not kept)."""
+        return cls(None, data, {})
+
+    @property
+    def changes(self):
+        return changes_to_published(self.data)
 
 
 def catalogue():
     standards = [(s.code, s.name) for s in Standard.objects.filter(framework__has_four_point_ratings=True)]
     questions = [(q.code, q.text) for q in KeyQuestion.objects.all()]
-    return standards, questions
+    providers = [
+        CatalogueProvider(p.slug, p.kind, (p.name, p.short_name, *p.aliases, p.area.split("(")[0]))
+        for p in Provider.objects.all()
+    ]
+    return standards, questions, providers
 
 
 def extract(data, filename):
-    standards, questions = catalogue()
-    return parse_report(read_document(data, filename), standards, questions)
+    standards, questions, providers = catalogue()
+    return parse_report(read_document(data, filename), standards, questions, providers)
 
 
 def match_provider(name, plan, label, kind=None):
@@ -59,7 +75,9 @@ def match_provider(name, plan, label, kind=None):
     return None
 
 
-def build_plan(data, filename, provider_slug=None):
+def build_plan(data, filename, provider_slug=None, include_uncertain=False):
+    """Parse a file into what an import would write. Uncertain values are left out unless
+    `include_uncertain` (True, or the keys of the ones an editor confirmed)."""
     extraction = extract(data, filename)
     plan = ImportPlan(extraction, {}, {}, list(extraction.missing), list(extraction.conflicts))
     fields = extraction.fields
@@ -74,16 +92,34 @@ def build_plan(data, filename, provider_slug=None):
                 provider = match_provider(fields[key].value, plan, f"{organisation} provider", kind)
                 if provider:
                     plan.providers[organisation] = provider
+        if override:
+            plan.providers[override.kind] = override
     else:
-        provider = override
-        if provider is None and "provider_name" in fields:
-            provider = match_provider(fields["provider_name"].value, plan, "provider")
+        provider = override or recognised_provider(extraction, filename, plan, include_uncertain)
         if provider:
             plan.providers["provider"] = provider
-    if override and extraction.kind == "quality_impact_report":
-        plan.providers[override.kind] = override
-    plan.data = bundle(extraction, plan, data, filename)
+    plan.data = bundle(extraction, plan, data, filename, include_uncertain)
     return plan
+
+
+def recognised_provider(extraction, filename, plan, include_uncertain):
+    found = extraction.fields.get("provider")
+    if found is None:
+        raise ReportImportError(
+            filename,
+            f"{extraction.provider_problem}. Nothing was written: pass --provider (or pick one) if you know it",
+        )
+    if found.uncertain and include_uncertain is not True and "field:provider" not in (include_uncertain or ()):
+        plan.missing.append(
+            f"provider: read as {found.value} but uncertain ({found.why}, {found.location}); "
+            "confirm it with --include-uncertain or pass --provider"
+        )
+        return None
+    return Provider.objects.get(slug=found.value)
+
+
+def is_confirmed(found, key, include_uncertain):
+    return not found.uncertain or include_uncertain is True or key in (include_uncertain or ())
 
 
 def source_slug(data):
@@ -94,7 +130,7 @@ def provenance(found, source):
     return {"source": source, "location": found.location, "quote": found.excerpt}
 
 
-def bundle(extraction, plan, raw, filename):
+def bundle(extraction, plan, raw, filename, include_uncertain=False):
     """The extraction as a bundled-report structure (inspections/data/reports/*.toml)."""
     fields = extraction.fields
     source = source_slug(raw)
@@ -119,95 +155,123 @@ def bundle(extraction, plan, raw, filename):
         if name in fields:
             data[name] = fields[name].value
     data["slug"] = report_slug(extraction, plan, data)
+    reading = Reading(extraction, plan, source, include_uncertain)
+    inspections = []
+    if extraction.kind == "quality_impact_report":
+        for organisation in QI_ORGANISATIONS:
+            if organisation in plan.providers:
+                inspections.append(reading.inspection(plan.providers[organisation], organisation))
+        add_joint_values(data, extraction, source)
+    elif "provider" in plan.providers:
+        inspections.append(reading.inspection(plan.providers["provider"]))
+    data["inspections"] = inspections
+    tables = [
+        {**{key: found.value[key] for key in ("number", "title", "columns", "rows")}, **provenance(found, source)}
+        for found in extraction.tables
+    ]
+    if tables:
+        data["tables"] = tables
+    recommendations = [recommendation_entry(found, plan, source) for found in extraction.recommendations]
+    if recommendations:
+        data["recommendations"] = recommendations
+    return data
 
-    def inspection_for(provider, organisation=None):
+
+@dataclass
+class Reading:
+    """One inspection's values from an extraction; uncertain ones go to plan.uncertain unless confirmed."""
+
+    extraction: object
+    plan: ImportPlan
+    source: str
+    include_uncertain: object
+
+    def keep(self, found, key, provider, section, entry):
+        if is_confirmed(found, key, self.include_uncertain):
+            return True
+        self.plan.uncertain[key] = (provider.slug, section, entry)
+        return False
+
+    def inspection(self, provider, organisation=None):
+        extraction, source = self.extraction, self.source
+        fields = extraction.fields
         entry = {"provider": provider.slug, "source": source, "location": "", "quote": ""}
-        ratings = []
-        if organisation is None and "overall" in fields:
-            entry["overall"] = fields["overall"].value
-            entry.update(provenance(fields["overall"], source))
+        overall = fields.get("overall") if organisation is None else None
+        if overall and self.keep(overall, "field:overall", provider, "overall", overall.value):
+            entry["overall"] = overall.value
+            entry.update(provenance(overall, source))
+        ratings, scores = [], []
         for code, found in sorted(extraction.ratings.items()):
-            ratings.append({"standard": code, "rating": found.value, **provenance(found, source)})
-        for judgement in extraction.judgements:
-            if judgement.value["organisation"] == organisation:
-                ratings.append(
-                    {
-                        "standard": judgement.value["domain"],
-                        "judgement": judgement.value["judgement"],
-                        "narrative": judgement.value["narrative"],
-                        **provenance(judgement, source),
-                    }
-                )
-        if ratings:
-            entry["ratings"] = ratings
-        scores = [
-            {"key_question": s.value["key_question"], "percent": s.value["percent"], **provenance(s, source)}
-            for s in extraction.scores
-            if s.value.get("organisation") == organisation
+            rating = {"standard": code, "rating": found.value, **provenance(found, source)}
+            if self.keep(found, f"rating:{code}", provider, "ratings", rating):
+                ratings.append(rating)
+        ratings += [
+            judgement_entry(j, source) for j in extraction.judgements if j.value["organisation"] == organisation
         ]
-        if scores:
-            entry["scores"] = scores
+        for found in extraction.scores:
+            code = found.value["key_question"]
+            score = {"key_question": code, "percent": found.value["percent"], **provenance(found, source)}
+            if found.value.get("organisation") == organisation and self.keep(
+                found, f"score:{code}", provider, "scores", score
+            ):
+                scores.append(score)
         facts = [fact_entry(f, source) for f in extraction.facts if f.value.get("organisation") in (organisation, None)]
-        if facts:
-            entry["facts"] = facts
         findings = [
             finding_entry(f, source) for f in extraction.findings if f.value.get("organisation") == organisation
         ]
-        if findings:
-            entry["findings"] = findings
+        for name, values in (("ratings", ratings), ("scores", scores), ("facts", facts), ("findings", findings)):
+            if values:
+                entry[name] = values
         sample = fields.get(f"{(organisation or '').lower()}_case_sample")
         if sample:
             entry["case_sample_size"] = sample.value
         return entry
 
-    inspections = []
-    if extraction.kind == "quality_impact_report":
-        for organisation in QI_ORGANISATIONS:
-            if organisation in plan.providers:
-                inspections.append(inspection_for(plan.providers[organisation], organisation))
-        joint = [finding_entry(f, source) for f in extraction.findings if f.value.get("organisation") == "joint"]
-        joint += [
-            {
-                "kind": "joint",
-                "domain": j.value["domain"],
-                "text": j.value["judgement"] + " " + j.value["narrative"],
-                **provenance(j, source),
-            }  # fmt: skip
-            for j in extraction.judgements
-            if j.value["organisation"] == "joint"
-        ]
-        if joint:
-            data["findings"] = joint
-        wider = [f for f in extraction.facts if f.value.get("organisation") == "both"]
-        if wider:
-            data["facts"] = [{**fact_entry(f, source), "subject": "England & Wales"} for f in wider]
-    elif "provider" in plan.providers:
-        inspections.append(inspection_for(plan.providers["provider"]))
-    data["inspections"] = inspections
 
-    tables = []
-    for found in extraction.tables:
-        entry = {key: found.value[key] for key in ("number", "title", "columns", "rows")}
-        tables.append({**entry, **provenance(found, source)})
-    if tables:
-        data["tables"] = tables
-    recommendations = []
-    for found in extraction.recommendations:
-        entry = {
-            "number": found.value["number"],
-            "addressee": found.value["addressee"],
-            "text": found.value["text"],
-            **provenance(found, source),
+def judgement_entry(judgement, source):
+    value = judgement.value
+    return {
+        "standard": value["domain"],
+        "judgement": value["judgement"],
+        "narrative": value["narrative"],
+        **provenance(judgement, source),
+    }
+
+
+def add_joint_values(data, extraction, source):
+    """Quality & Impact: findings and judgements about the CRC and NPS working together, and
+    facts about England and Wales, belong to the report rather than to one inspection."""
+    joint = [finding_entry(f, source) for f in extraction.findings if f.value.get("organisation") == "joint"]
+    joint += [
+        {
+            "kind": "joint",
+            "domain": j.value["domain"],
+            "text": j.value["judgement"] + " " + j.value["narrative"],
+            **provenance(j, source),
         }
-        organisation = found.value.get("organisation")
-        if organisation in plan.providers:
-            entry["inspection"] = plan.providers[organisation].slug
-        elif organisation == "joint":
-            entry["inspection"] = ""
-        recommendations.append(entry)
-    if recommendations:
-        data["recommendations"] = recommendations
-    return data
+        for j in extraction.judgements
+        if j.value["organisation"] == "joint"
+    ]
+    if joint:
+        data["findings"] = joint
+    wider = [f for f in extraction.facts if f.value.get("organisation") == "both"]
+    if wider:
+        data["facts"] = [{**fact_entry(f, source), "subject": "England & Wales"} for f in wider]
+
+
+def recommendation_entry(found, plan, source):
+    entry = {
+        "number": found.value["number"],
+        "addressee": found.value["addressee"],
+        "text": found.value["text"],
+        **provenance(found, source),
+    }
+    organisation = found.value.get("organisation")
+    if organisation in plan.providers:
+        entry["inspection"] = plan.providers[organisation].slug
+    elif organisation == "joint":
+        entry["inspection"] = ""
+    return entry
 
 
 def fact_entry(found, source):
@@ -251,16 +315,57 @@ def report_slug(extraction, plan, data):
     return slugify(f"{provider.slug if provider else 'unmatched'} {month or 'undated'}")
 
 
-def write(plan, filename, dry_run=False):
+def changes_to_published(data):
+    """Values the import would change in inspections already held: [{provider, what, old, new}]."""
+    changes = []
+    for entry in data.get("inspections", []):
+        existing = (
+            Inspection.objects.filter(report__slug=data.get("slug"), provider__slug=entry.get("provider"))
+            .prefetch_related("ratings__standard", "scores__key_question")
+            .first()
+        )
+        if existing is None:
+            continue
+        pairs = []
+        if entry.get("overall") and existing.overall_rating is not None:
+            pairs.append(("overall rating", Rating(existing.overall_rating).label, entry["overall"]))
+        held = {r.standard.code: r for r in existing.ratings.all()}
+        for rating in entry.get("ratings", []):
+            old = held.get(rating.get("standard"))
+            if rating.get("rating") and old is not None and old.rating is not None:
+                pairs.append((f"rating {rating['standard']}", Rating(old.rating).label, rating["rating"]))
+        scores = {s.key_question.code: s for s in existing.scores.all()}
+        for score in entry.get("scores", []):
+            old = scores.get(score.get("key_question"))
+            if old is not None and old.percent is not None:
+                pairs.append((f"score {score['key_question']}", f"{old.percent.normalize():f}", str(score["percent"])))
+        for what, old, new in pairs:
+            if normalise_value(old) != normalise_value(new):
+                changes.append(
+                    {"inspection": existing, "provider": entry["provider"], "what": what, "old": old, "new": new}
+                )
+    return changes
+
+
+def normalise_value(value):
+    text = " ".join(str(value).split()).lower()
+    try:
+        return f"{float(text):g}"
+    except ValueError:
+        return text
+
+
+def write(plan, filename, dry_run=False, reason="", editor=""):
     """Write the plan in one transaction; return the written inspections in the export's JSON shape.
 
     With dry_run the transaction is rolled back after serialising, so the JSON is exactly what an
-    import would produce, and nothing is kept.
+    import would produce, and nothing is kept. A value that differs from one already held is a
+    correction: it needs a reason, and each one is recorded as a Correction.
     """
-    if not plan.extraction.is_report and not dry_run:
+    if plan.extraction is not None and not plan.extraction.is_report and not dry_run:
         raise ReportImportError(
             filename,
-            "this is a press release, news item or blog, not an inspection report: nothing was written. "
+            f"this is {plan.extraction.kind_label}, not an inspection report: nothing was written. "
             "Add the values it states in the admin, citing it.",
         )
     if not plan.data["inspections"]:
@@ -268,11 +373,25 @@ def write(plan, filename, dry_run=False):
             filename,
             "no provider could be matched, so nothing can be written: " + "; ".join(plan.missing + plan.conflicts),
         )
+    changes = plan.changes
+    if changes and not reason.strip() and not dry_run:
+        listed = "; ".join(f"{c['provider']} {c['what']}: '{c['old']}' -> '{c['new']}'" for c in changes)
+        raise ReportImportError(
+            filename, f"this would change published values ({listed}); give the reason for the correction (--reason)"
+        )
     with transaction.atomic():
         try:
             Loader(partial=True).load_report(filename, plan.data)
         except BundledDataError as error:
             raise ReportImportError(filename, f"{error.where}: {error.message}") from None
+        for change in changes:
+            Correction.objects.create(
+                inspection=change["inspection"],
+                inspection_label=str(change["inspection"]),
+                editor=editor,
+                reason=reason.strip(),
+                changes=f"{change['what']}: '{change['old']}' -> '{change['new']}' (imported from {filename})",
+            )
         inspections = Inspection.objects.filter(
             report__slug=plan.data["slug"], provider__slug__in=[i["provider"] for i in plan.data["inspections"]]
         )

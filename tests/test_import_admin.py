@@ -8,7 +8,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from inspections.loader import load_bundled_data
-from inspections.models import Inspection, Report
+from inspections.models import Correction, Inspection, Report
 from inspections.rules import Rating
 from tests.test_importer import CGM_2019, shared
 
@@ -44,12 +44,49 @@ class ImportPageTests(TestCase):
         preview = self.upload()
         data = json.loads(preview.context["confirm_form"].initial["data"])
         data["inspections"][0]["overall"] = "Good"  # the editor's correction
-        response = self.client.post(self.url, {"confirm": "1", "filename": CGM_2019, "data": json.dumps(data)})
+        confirm = {"confirm": "1", "filename": CGM_2019, "data": json.dumps(data)}
+        refused = self.client.post(self.url, confirm)
+        self.assertContains(refused, "Published values would change: say why")
+        self.assertContains(refused, "<td>overall rating</td><td>Requires improvement</td><td>Good</td>", html=True)
+        self.assertEqual(
+            Inspection.objects.get(report__slug="cheshire-greater-manchester-crc-2019-04").overall_rating,
+            Rating.REQUIRES_IMPROVEMENT,
+        )
+        response = self.client.post(self.url, {**confirm, "reason": "Checked against p.5 of the report"})
         report = Report.objects.get(slug="cheshire-greater-manchester-crc-2019-04")
         self.assertRedirects(response, reverse("admin:inspections_report_change", args=[report.pk]))
         inspection = Inspection.objects.get(report=report)
         self.assertEqual(inspection.overall_rating, Rating.GOOD)
         self.assertEqual(inspection.source.title.endswith(f"(imported from {CGM_2019})"), True)
+        correction = Correction.objects.get(inspection=inspection)
+        self.assertEqual(correction.reason, "Checked against p.5 of the report")
+        self.assertEqual(
+            (correction.editor, correction.changes[:56]),
+            ("editor", "overall rating: 'Requires improvement' -> 'Good' (import"),
+        )
+
+    def test_an_uncertain_value_is_shown_and_saved_only_when_ticked(self):
+        text = (
+            b"HM Inspectorate of Probation\nAn inspection of Essex Community Rehabilitation Company\n"
+            b"HM Inspectorate of Probation MARCH 2031\n"
+            b"Overall findings Overall, Essex CRC is rated as: Requires improvement.\n"
+            b"Inspectors said its resettlement services were rated 'Good'.\n"
+        )
+        preview = self.upload(text, "essex.txt")
+        self.assertContains(preview, "(uncertain: attributed through a loose synonym of the standard&#x27;s name)")
+        self.assertContains(preview, 'value="rating:4.2"')
+        form = preview.context["confirm_form"]
+        confirm = {
+            "confirm": "1",
+            "filename": "essex.txt",
+            "data": form.initial["data"],
+            "uncertain": form.initial["uncertain"],
+        }
+        self.client.post(self.url, confirm)
+        inspection = Inspection.objects.get(provider__slug="essex-crc", report__published__year=2031)
+        self.assertFalse(inspection.ratings.filter(standard__code="4.2").exists())
+        self.client.post(self.url, {**confirm, "include": ["rating:4.2"]})
+        self.assertEqual(inspection.ratings.get(standard__code="4.2").rating, Rating.GOOD)
 
     def test_invalid_corrections_are_refused_readably_and_save_nothing(self):
         response = self.client.post(self.url, {"confirm": "1", "filename": CGM_2019, "data": "{not json"})
@@ -57,7 +94,8 @@ class ImportPageTests(TestCase):
         preview = self.upload()
         data = json.loads(preview.context["confirm_form"].initial["data"])
         data["inspections"][0]["ratings"][0]["rating"] = "Excellent"
-        response = self.client.post(self.url, {"confirm": "1", "filename": CGM_2019, "data": json.dumps(data)})
+        confirm = {"confirm": "1", "filename": CGM_2019, "data": json.dumps(data), "reason": "a test"}
+        response = self.client.post(self.url, confirm)
         self.assertContains(response, "unknown rating &#x27;Excellent&#x27;")
         self.assertEqual(
             Inspection.objects.get(report__slug="cheshire-greater-manchester-crc-2019-04").source.kind, "report"

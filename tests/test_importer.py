@@ -193,14 +193,18 @@ class QualityAndImpactParsingTests(TestCase):
 
 
 class SecondarySourceParsingTests(TestCase):
-    def test_the_press_release_gives_dates_and_caseload_only(self):
+    def test_the_press_release_gives_dates_caseload_and_the_ratings_in_its_prose(self):
         extraction = parse("cheshire-greater-manchester-crc-2019-press-release.txt")
         fields = {name: found.value for name, found in extraction.fields.items()}
         self.assertEqual(extraction.kind, "secondary")
         self.assertEqual((fields["published"], fields["fieldwork_start"]), ("2019-04-03", "2018-12"))
         self.assertEqual(extraction.facts[0].value["value"], "11,836")
         self.assertIn("overall rating", extraction.missing)
-        self.assertEqual(extraction.ratings, {})
+        # "found the CRC's work to supervise Unpaid Work Orders ... to be good, though its 'Through the
+        # Gate' services for those leaving prison were inadequate"
+        self.assertEqual(
+            {code: found.value for code, found in extraction.ratings.items()}, {"4.1": "Good", "4.2": "Inadequate"}
+        )
 
     def test_the_news_article_gives_the_ratings_it_states_plainly(self):
         extraction = parse("west-yorkshire-crc-2020-news-article.txt")
@@ -287,9 +291,12 @@ class BadInputTests(TestCase):
             b"HM Inspectorate of Probation is recruiting inspectors.", "advert.txt", "this is not an inspection report"
         )
 
-    def test_a_truncated_report(self):
+    def test_a_truncated_report_is_read_as_an_extract_and_never_written(self):
         head = b"\n".join(shared(CGM_2019).split(b"\n")[:19])
-        self.assertRefused(head, "truncated.txt", "the report ends before its overall rating", line=19)
+        extraction = parse_report(read_document(head, "truncated.txt"), STANDARDS)
+        self.assertEqual(extraction.kind, "report_extract")
+        self.assertFalse(extraction.is_report)
+        self.assertEqual(extraction.fields["lead_inspector"].value, "Vivienne Raine")
 
     def test_wrong_encoding_names_the_line(self):
         data = "HM Inspectorate of Probation\nAn inspection of Wales CRC\nRated: Requires improvement – café\n".encode(
@@ -380,7 +387,9 @@ class ImportCommandTests(TestCase):
         stdout = StringIO()
         call_command("import_report", str(REPORTS / CGM_2019), "--dry-run", "--json", stdout=stdout, stderr=StringIO())
         data = json.loads(stdout.getvalue())
-        self.assertEqual(set(data), {"kind", "inspections", "extracted", "missing", "conflicts", "notes"})
+        self.assertEqual(
+            set(data), {"kind", "inspections", "extracted", "uncertain", "changes", "missing", "conflicts", "notes"}
+        )
         self.assertEqual(data["inspections"][0]["overall_rating"], "Requires improvement")
         self.assertIn("our_computation", data["inspections"][0])
         self.assertEqual(data["extracted"]["ratings"]["1.1"]["location"], "line 25")

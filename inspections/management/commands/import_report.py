@@ -7,24 +7,34 @@ from inspections.report_import import build_plan, write
 from inspections.report_parser import ReportImportError
 
 
+def place(found):
+    entry = {"value": found.value, "location": found.location, "excerpt": found.excerpt}
+    if found.uncertain:
+        entry.update(uncertain=True, why=found.why)
+    return entry
+
+
 def extracted_values(extraction):
-    """Every value read, with where: for secondary sources this is all there is to show."""
-
-    def place(found):
-        return {"value": found.value, "location": found.location, "excerpt": found.excerpt}
-
+    """Every value read, with where and whether it is uncertain: for secondary sources this is all there is."""
     return {
         "fields": {name: place(found) for name, found in extraction.fields.items()},
         "ratings": {code: place(found) for code, found in sorted(extraction.ratings.items())},
+        "scores": [place(found) for found in extraction.scores],
         "facts": [place(found) for found in extraction.facts],
         "recommendations": [place(found) for found in extraction.recommendations],
+        "previous_ratings": [place(found) for found in extraction.previous_ratings],
+        "case_figures": [place(found) for found in extraction.case_figures],
     }
+
+
+def changes_shown(plan):
+    return [{key: change[key] for key in ("provider", "what", "old", "new")} for change in plan.changes]
 
 
 class Command(BaseCommand):
     help = (
         "Read an inspection report (text or PDF) and write it as an inspection, in one transaction. "
-        "Re-importing the same report updates it in place."
+        "Re-importing the same report updates it in place; a value that differs from one held needs --reason."
     )
 
     def add_arguments(self, parser):
@@ -32,62 +42,82 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Show what would be written; write nothing.")
         parser.add_argument("--json", action="store_true", help="Print the inspection as export_inspections does.")
         parser.add_argument("--provider", help="The provider's slug, when the report's name does not match one.")
+        parser.add_argument(
+            "--include-uncertain",
+            action="store_true",
+            help="Also write the values marked uncertain (left out by default; see --dry-run).",
+        )
+        parser.add_argument("--reason", default="", help="Why published values change (recorded as corrections).")
 
-    def handle(self, *args, file, dry_run, json: bool, provider, **options):
+    def handle(self, *args, file, dry_run, json: bool, provider, include_uncertain, reason, **options):
         path = Path(file)
         try:
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Nothing was written. {file}: cannot read the file ({error.strerror})") from None
         try:
-            plan = build_plan(data, path.name, provider)
+            plan = build_plan(data, path.name, provider, include_uncertain=include_uncertain)
             if not plan.extraction.is_report and not dry_run:
                 write(plan, path.name)  # refuses, naming the reason
-            exported = write(plan, path.name, dry_run=dry_run) if plan.extraction.is_report else []
+            exported = []
+            # A dry run shows what was read even when nothing could be written (no sure provider).
+            if plan.extraction.is_report and (plan.data["inspections"] or not dry_run):
+                exported = write(plan, path.name, dry_run=dry_run, reason=reason, editor="import_report")
         except ReportImportError as error:
             raise CommandError(f"Nothing was written. {error}") from None
         if json:
-            self.stdout.write(
-                self.json_dump(
-                    {
-                        "kind": plan.extraction.kind,
-                        "inspections": exported,
-                        "extracted": extracted_values(plan.extraction),
-                        "missing": plan.missing,
-                        "conflicts": plan.conflicts,
-                        "notes": plan.extraction.notes,
-                    }
-                )
-            )
+            self.stdout.write(self.json_dump(self.as_json(plan, exported)))
         else:
             self.report(plan, exported)
         verb = "Would write" if dry_run else "Wrote"
         self.stderr.write(f"{verb} {len(exported)} inspection(s) from {path.name}.")
 
     @staticmethod
+    def as_json(plan, exported):
+        return {
+            "kind": plan.extraction.kind,
+            "inspections": exported,
+            "extracted": extracted_values(plan.extraction),
+            "uncertain": sorted(plan.uncertain),
+            "changes": changes_shown(plan),
+            "missing": plan.missing,
+            "conflicts": plan.conflicts,
+            "notes": plan.extraction.notes,
+        }
+
+    @staticmethod
     def json_dump(data):
-        return json.dumps(data, indent=2, ensure_ascii=False)
+        return json.dumps(data, indent=2, ensure_ascii=False, default=str)
 
     def report(self, plan, exported):
         extraction = plan.extraction
         self.stdout.write(f"{extraction.filename}: {extraction.kind.replace('_', ' ')}")
         for name, found in extraction.fields.items():
-            self.stdout.write(f"  {name}: {found.value}  [{found.location}]")
+            self.stdout.write(f"  {name}: {found.value}  [{found.location}]{self.doubt(found)}")
         for code, found in sorted(extraction.ratings.items()):
-            self.stdout.write(f"  rating {code}: {found.value}  [{found.location}]")
+            self.stdout.write(f"  rating {code}: {found.value}  [{found.location}]{self.doubt(found)}")
+        for found in extraction.scores:
+            self.stdout.write(f"  score {found.value['key_question']}: {found.value['percent']}%{self.doubt(found)}")
+        for found in extraction.previous_ratings:
+            value = found.value
+            self.stdout.write(f"  earlier inspection ({value['when']}): {value['subject']} {value['rating']}")
         for label, items in (
             ("facts", extraction.facts),
             ("recommendations", extraction.recommendations),
             ("findings", extraction.findings),
-            ("key-question scores", extraction.scores),
             ("judgements", extraction.judgements),
+            ("case figures as worded", extraction.case_figures),
         ):
             self.stdout.write(f"  {len(items)} {label}")
         for inspection in exported:
             self.stdout.write(
                 f"  -> {inspection['provider']} ({inspection['published']}): {inspection['overall_rating']}"
             )
+        changes = [f"{c['provider']} {c['what']}: {c['old']} -> {c['new']}" for c in changes_shown(plan)]
+        uncertain = [f"{key} (add --include-uncertain to write it)" for key in sorted(plan.uncertain)]
         for title, items in (
+            ("Changes to published values (need --reason)", changes),
+            ("Uncertain, left out", uncertain),
             ("Not found", plan.missing),
             ("Conflicts to settle", plan.conflicts),
             ("Notes", extraction.notes),
@@ -96,3 +126,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{title}:")
                 for item in items:
                     self.stdout.write(f"  - {item}")
+
+    @staticmethod
+    def doubt(found):
+        return f"  UNCERTAIN: {found.why}" if found.uncertain else ""

@@ -1,0 +1,142 @@
+"""Which provider a text is about, from the catalogue's names for each provider.
+
+Text copied from PDFs loses words ("An inspection of probation services in: Humberside, & North
+Community Rehabilitation Company") and glues others together ("Greater ManchesterCommunity"), and
+copy sites put unrelated text before the title. So a name is read as the words just before a CRC
+or NPS marker, and a provider matches when those words are all words of one of its names: all of
+them (exact) or only some (partial, which is never enough on its own to be sure).
+
+Places are trusted in order: the report's title and running header, then the body. Two providers
+equally likely, or none, is a problem for the editor: `recognise_provider` returns it in words
+naming what was looked for, and never picks one.
+"""
+
+import re
+from dataclasses import dataclass
+
+from inspections.report_parser.documents import found_at
+
+# Words that say what kind of organisation, not which: they never tell two providers apart.
+KIND_WORDS = {
+    "community", "rehabilitation", "company", "crc", "national", "probation", "service", "nps", "division",
+    "and", "the", "of", "in", "s",
+}  # fmt: skip
+MARKERS = [
+    ("CRC", re.compile(r"Community Rehabilitation Company|Community Company|\bCRC\b(?!s)")),
+    ("NPS", re.compile(r"\bdivision\b|National Probation Service|\bNPS\b(?!['’])", re.I)),
+]
+TITLE = re.compile(r"An inspection of\b|Inspection of probation services:", re.I)
+WINDOW_WORDS = 8
+
+
+@dataclass(frozen=True)
+class CatalogueProvider:
+    slug: str
+    kind: str  # "CRC" or "NPS"
+    names: tuple  # name, short name, aliases, area
+
+
+@dataclass
+class Mention:
+    offset: int
+    place: str  # "title" or "body"
+    matches: list  # [(slug, exact)], the best equally good readings of the words
+
+
+def words(text):
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # "ManchesterCommunity" -> "Manchester Community"
+    return [word for word in re.findall(r"[a-z0-9]+", text.lower().replace("&", " and ")) if word not in KIND_WORDS]
+
+
+def name_sets(providers):
+    return [(p, [set(words(name)) for name in p.names if name and words(name)]) for p in providers]
+
+
+def read_mention(text, marker, kind, catalogue):
+    """The providers whose name is the words before a marker: exact matches first, then the longest partial."""
+    start = max(0, marker.start() - 200)
+    before = re.split(r"[.;:!?\n]\s|\(|\)", text[start : marker.start()].rstrip())[-1]
+    if kind == "NPS" and marker.group(0).lower() == "division":
+        before = re.split(r"\bNPS\b|National Probation Service", before)[-1]
+    window = words(before)[-WINDOW_WORDS:]
+    if kind == "NPS" and not window:  # "NPS North East division": the name follows the marker
+        window = words(re.split(r"\bdivision\b|[.;:\n]", text[marker.end() : marker.end() + 80], flags=re.I)[0])
+    best, readings = (0, False), []
+    for provider, sets in catalogue:
+        if provider.kind != kind:
+            continue
+        for names in sets:
+            suffix = []
+            for word in reversed(window):
+                if word not in names:
+                    break
+                suffix.append(word)
+            if not suffix:
+                continue
+            exact = set(suffix) == names
+            rank = (1 if exact else 0, len(suffix))
+            if rank > best:
+                best, readings = rank, [(provider.slug, exact)]
+            elif rank == best and (provider.slug, exact) not in readings:
+                readings.append((provider.slug, exact))
+    return readings
+
+
+def mentions(document, catalogue):
+    text = document.text
+    titles = [match.end() for match in TITLE.finditer(text)]
+    found_mentions = []
+    for kind, pattern in MARKERS:
+        for marker in pattern.finditer(text):
+            readings = read_mention(text, marker, kind, catalogue)
+            if readings:
+                in_title = any(0 <= marker.start() - end <= 160 for end in titles)
+                found_mentions.append(Mention(marker.start(), "title" if in_title else "body", readings))
+    return sorted(found_mentions, key=lambda mention: mention.offset)
+
+
+LOOKED_FOR = (
+    "looked for the report's title ('An inspection of ...'), its running header ('Inspection of probation "
+    "services: ...') and, in the text, a CRC or NPS division named as in the catalogue"
+)
+
+
+def recognise_provider(document, providers):
+    """(Found(provider slug) or None, problem in words or "")."""
+    catalogue = name_sets(providers)
+    every = mentions(document, catalogue)
+    for place, why in (("title", ""), ("body", "named only in the body of the text, not in a report title")):
+        here = [mention for mention in every if mention.place == place]
+        exact = {}
+        for mention in here:
+            for slug, is_exact in mention.matches:
+                if is_exact and len(mention.matches) == 1:
+                    exact.setdefault(slug, []).append(mention)
+        if exact:
+            return decide(document, exact, why)
+        partial = [{slug for slug, _ in mention.matches} for mention in here]
+        if partial and place == "title":
+            common = set.intersection(*partial)
+            if len(common) == 1:
+                slug = common.pop()
+                return found_at(
+                    document, here[0].offset, slug, True, "the title names it only in part (words lost?)"
+                ), ""
+            return None, f"the title could name {', '.join(sorted(set.union(*partial)))}: {LOOKED_FOR}"
+    return None, f"no provider recognised: {LOOKED_FOR}"
+
+
+def decide(document, exact, why):
+    """The provider named: in a title, the only one; in the body, the only one named at least twice, or
+    one named at least three times as often as any other (a text about a round of inspections names
+    several providers once or twice each, and is about none of them)."""
+    ranked = sorted(exact.items(), key=lambda item: (-len(item[1]), item[1][0].offset))
+    slug, places = ranked[0]
+    runner_up = len(ranked[1][1]) if len(ranked) > 1 else 0
+    sure = not runner_up
+    if why:  # named in the body only
+        sure = len(places) >= (max(3, 3 * runner_up) if runner_up else 2)
+    if not sure:
+        named = ", ".join(f"{slug} ({len(places)}x)" for slug, places in ranked[:4])
+        return None, f"no one provider stands out (named: {named}): {LOOKED_FOR}"
+    return found_at(document, places[0].offset, slug, bool(why), why), ""
