@@ -7,16 +7,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
 
-from inspections.loader import load_bundled_data
 from inspections.models import Correction, Inspection, Report
 from inspections.rules import Rating
+from tests.base import load_test_bundle
 from tests.test_importer import CGM_2019, shared
 
 
 class ImportPageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        load_bundled_data()
+        load_test_bundle()
         cls.editor = User.objects.create_user("editor", password="a long editor password", is_staff=True)
         cls.editor.groups.add(Group.objects.get(name="Editors"))
         cls.url = reverse("admin:inspections_report_import")

@@ -13,10 +13,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from inspections.loader import load_bundled_data
 from inspections.models import Fact, Finding, Inspection, Recommendation, Report, StandardRating
 from inspections.report_import import build_plan, write
 from inspections.report_parser import MAX_BYTES, ReportImportError, parse_report, read_document
+from tests.base import load_test_bundle
 from tests.pdf import encrypt, make_pdf
 
 FIXTURES = Path(settings.BASE_DIR) / "tests" / "fixtures" / "reports"
@@ -331,7 +331,7 @@ class PdfTests(TestCase):
 class ImportWriteTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        load_bundled_data()
+        load_test_bundle()
 
     def test_importing_the_report_updates_the_bundled_inspection_in_place(self):
         before = Inspection.objects.count()
@@ -379,7 +379,7 @@ class ImportWriteTests(TestCase):
 class ImportCommandTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        load_bundled_data()
+        load_test_bundle()
 
     def test_json_output_has_the_export_shape_and_what_is_missing(self):
         import json
@@ -404,7 +404,7 @@ class ImportFuzzTests(HypothesisTestCase):
 
     @classmethod
     def setUpTestData(cls):
-        load_bundled_data()
+        load_test_bundle()
         cls.base = shared(CGM_2019).decode()
 
     def snapshot(self):

@@ -13,11 +13,11 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase, TestCase
 
-from inspections.loader import load_bundled_data
 from inspections.models import Correction, Inspection, Report
 from inspections.report_import import build_plan, write
 from inspections.report_parser import ReportImportError, parse_report, read_document
 from inspections.report_parser.catalogue import bundled_catalogue
+from tests.base import load_test_bundle
 from tests.pdf import make_pdf
 
 ROOT = Path(settings.BASE_DIR)
@@ -241,7 +241,7 @@ class ProviderTests(SimpleTestCase):
 class ImportOfRealTextsTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        load_bundled_data()
+        load_test_bundle()
 
     def test_import_report_recognises_the_provider_of_a_pdf_that_starts_with_unrelated_text(self):
         pdf = make_pdf(
