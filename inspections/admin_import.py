@@ -22,6 +22,13 @@ class ReportImportForm(forms.Form):
         help_text="Only if the report's own name for the provider does not match the catalogue, or to confirm "
         "a provider the preview marks as uncertain.",
     )
+    report = forms.ModelChoiceField(
+        queryset=Report.objects.order_by("slug"),
+        to_field_name="slug",
+        required=False,
+        help_text="For a press release, news report or blog post: the inspection report it speaks of. Its values "
+        "are added to that inspection, citing the text; nothing held is removed.",
+    )
 
 
 class ReportConfirmForm(forms.Form):
@@ -116,10 +123,13 @@ def report_import_view(model_admin, request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read(MAX_BYTES + 1)
-        provider = form.cleaned_data["provider"]
+        provider, report = form.cleaned_data["provider"], form.cleaned_data["report"]
         try:
-            plan = build_plan(data, upload.name, provider.slug if provider else None)
-            exported = write(plan, upload.name, dry_run=True) if plan.extraction.is_report else []
+            plan = build_plan(
+                data, upload.name, provider.slug if provider else None, report_slug=report.slug if report else None
+            )
+            writable = plan.extraction.is_report or plan.target is not None
+            exported = write(plan, upload.name, dry_run=True) if writable else []
         except ReportImportError as error:
             form.add_error("file", str(error))
         else:

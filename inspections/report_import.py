@@ -7,13 +7,24 @@ key is provider + framework + publication month.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.text import slugify
 
 from inspections.loader import BundledDataError, Loader
-from inspections.models import Correction, Inspection, KeyQuestion, Provider, Rating, Standard
+from inspections.models import (
+    Correction,
+    Inspection,
+    KeyQuestion,
+    Provider,
+    Rating,
+    Report,
+    SourceDocument,
+    Standard,
+    normalise_name,
+)
 from inspections.report_parser import CatalogueProvider, ReportImportError, parse_report, read_document
 from inspections.serialise import serialise_inspection
 
@@ -32,10 +43,14 @@ class ImportPlan:
     # Values read with doubt and left out until an editor confirms them: key -> (provider slug,
     # section, entry), e.g. "rating:4.2" -> ("west-yorkshire-crc", "ratings", {...}).
     uncertain: dict = field(default_factory=dict)
+    # A secondary source (press release, news, blog) adds to an inspection already held: its report.
+    target: object = None
 
     @property
     def can_write(self):
-        return self.extraction is not None and self.extraction.is_report and bool(self.providers)
+        if self.extraction is None or not self.providers:
+            return False
+        return self.extraction.is_report or self.target is not None
 
     @classmethod
     def confirmed(cls, data):
@@ -75,9 +90,15 @@ def match_provider(name, plan, label, kind=None):
     return None
 
 
-def build_plan(data, filename, provider_slug=None, include_uncertain=False):
+def build_plan(data, filename, provider_slug=None, include_uncertain=False, report_slug=None):
     """Parse a file into what an import would write. Uncertain values are left out unless
-    `include_uncertain` (True, or the keys of the ones an editor confirmed)."""
+    `include_uncertain` (True, or the keys of the ones an editor confirmed).
+
+    A report becomes (or updates) its own report. A secondary source adds what it states to an
+    inspection already held: the one `report_slug` names, or the one of the recognised provider
+    published in the month the text states."""
+    if report_slug and not Report.objects.filter(slug=report_slug).exists():
+        raise ReportImportError(filename, f"--report: no report with the slug '{report_slug}'")
     extraction = extract(data, filename)
     plan = ImportPlan(extraction, {}, {}, list(extraction.missing), list(extraction.conflicts))
     fields = extraction.fields
@@ -94,12 +115,160 @@ def build_plan(data, filename, provider_slug=None, include_uncertain=False):
                     plan.providers[organisation] = provider
         if override:
             plan.providers[override.kind] = override
+    elif not extraction.is_report:
+        plan.target = target_report(extraction, data, filename, plan, override, include_uncertain, report_slug)
+        if plan.target is not None:
+            plan.data = secondary_data(extraction, plan, data, filename, include_uncertain)
+            return plan
     else:
         provider = override or recognised_provider(extraction, filename, plan, include_uncertain)
         if provider:
             plan.providers["provider"] = provider
     plan.data = bundle(extraction, plan, data, filename, include_uncertain)
     return plan
+
+
+def target_report(extraction, raw, filename, plan, override, include_uncertain, report_slug):
+    """The held report a secondary source speaks of, or None (with the reason in plan.missing)."""
+    found = extraction.fields.get("provider")
+    recognised = None
+    if found is not None and is_confirmed(found, "field:provider", include_uncertain):
+        recognised = Provider.objects.get(slug=found.value)
+    if report_slug:
+        report = Report.objects.filter(slug=report_slug).select_related("framework", "document").first()
+        if report is None:
+            raise ReportImportError(filename, f"--report: no report with the slug '{report_slug}'")
+        inspections = list(report.inspections.select_related("provider"))
+        provider = override or recognised or (inspections[0].provider if len(inspections) == 1 else None)
+        held = ", ".join(i.provider.name for i in inspections)
+        if provider is None or provider.pk not in {i.provider_id for i in inspections}:
+            named = provider.name if provider else "no provider"
+            raise ReportImportError(filename, f"the text is about {named}, but {report.slug} inspected {held}")
+        if not override and not names_provider(read_document(raw, filename).text, provider):
+            raise ReportImportError(
+                filename, f"the text does not name {provider.name}, which {report.slug} inspected: pass --provider"
+            )
+        plan.providers["provider"] = provider
+        return report
+    provider = override or recognised
+    published = extraction.fields.get("published")
+    if provider is None or published is None:
+        plan.missing.append(
+            "which inspection this text is about: it states "
+            + ("no provider we are sure of" if provider is None else "no publication date")
+            + "; name the report with --report"
+        )
+        return None
+    year, month = (int(part) for part in published.value.split("-")[:2])
+    held = Inspection.objects.filter(
+        provider=provider, report__published__year=year, report__published__month=month
+    ).select_related("report__framework", "report__document")
+    if len(held) != 1:
+        plan.missing.append(
+            f"which inspection this text is about: {provider.name} has {len(held)} reports published in "
+            f"{published.value[:7]}; name the report with --report"
+        )
+        return None
+    plan.providers["provider"] = provider
+    return held[0].report
+
+
+def names_provider(text, provider):
+    """Whether the text names the provider by any name the catalogue holds for it."""
+    text = f" {normalise_name(text)} "
+    return any(f" {name} " in text for name in provider.match_names)
+
+
+HEADER_LINE = re.compile(r"(URL|Kind|Title|Publisher): *(.*)$")
+SOURCE_KINDS = {
+    "press-release": SourceDocument.Kind.PRESS_RELEASE,
+    "news": SourceDocument.Kind.NEWS,
+    "blog": SourceDocument.Kind.BLOG,
+    "report": SourceDocument.Kind.REPORT_COPY,
+    "parliament": SourceDocument.Kind.PARLIAMENT,
+}
+
+
+def text_header(raw):
+    """The 'URL:', 'Kind:', 'Title:', 'Publisher:' lines a saved public text starts with."""
+    header = {}
+    for line in raw[:4000].decode("utf-8", "replace").splitlines():
+        match = HEADER_LINE.match(line)
+        if match is None:
+            break
+        header[match[1].lower()] = match[2].strip()
+    return header
+
+
+def comparable_url(url):
+    return re.sub(r"^https?://(www\.)?", "", url).rstrip("/:").lower()
+
+
+def secondary_source(raw, filename):
+    """The source entry for a secondary text: the document we already hold at its URL, or a new one
+    named from the text's header."""
+    header = text_header(raw)
+    url = header.get("url", "")
+    if url:
+        for source in SourceDocument.objects.filter(url__icontains=comparable_url(url).split("/", 1)[-1][-60:]):
+            if comparable_url(source.url) == comparable_url(url):
+                return {"slug": source.slug}
+    publisher = header.get("publisher", "")
+    title = header.get("title", "")
+    if not title or title.startswith("["):
+        title = f"{publisher or 'Public text'}: {url or filename}"
+    return {
+        "slug": slugify(comparable_url(url))[:110] if url else source_slug(raw),
+        "title": title[:400],
+        "kind": SOURCE_KINDS.get(header.get("kind", ""), SourceDocument.Kind.NEWS),
+        "publisher": publisher[:200],
+        "url": url,
+        "notes": f"Imported from {filename}.",
+    }
+
+
+def secondary_data(extraction, plan, raw, filename, include_uncertain):
+    """What a secondary source adds to the held inspection: values it states that we do not hold,
+    and values it states differently (corrections, which need a reason). A value it states as we
+    hold it is left with its present citation."""
+    report = plan.target
+    provider = plan.providers["provider"]
+    held = report.inspections.select_related("source").get(provider=provider)
+    source = secondary_source(raw, filename)
+    entry = Reading(extraction, plan, source["slug"], include_uncertain).inspection(provider)
+    if (
+        entry.get("overall")
+        and held.overall_rating is not None
+        and entry["overall"] == Rating(held.overall_rating).label
+    ):
+        del entry["overall"]
+    if "overall" not in entry:
+        entry.update(source=held.source.slug, location=held.location, quote=held.quote)
+    ratings = {r.standard.code: Rating.label_of(r.rating) for r in held.ratings.select_related("standard")}
+    entry["ratings"] = [r for r in entry.get("ratings", []) if ratings.get(r["standard"], "") != r.get("rating")]
+    scores = {s.key_question.code: s.percent for s in held.scores.select_related("key_question")}
+    entry["scores"] = [s for s in entry.get("scores", []) if scores.get(s["key_question"]) != s["percent"]]
+    held_metrics = set(held.facts.values_list("metric__slug", flat=True))
+    entry["facts"] = [f for f in entry.get("facts", []) if f.get("metric") not in held_metrics]
+    entry.pop("findings", None)  # a secondary source's words are not the report's findings
+    entry = {name: value for name, value in entry.items() if value != []}
+    data = {
+        "slug": report.slug,
+        "title": report.title,
+        "framework": report.framework.slug,
+        "document": report.document.slug,
+        "merge": True,
+        "inspections": [entry],
+    }
+    if len(source) > 1:
+        data["sources"] = [source]
+    fields = extraction.fields
+    for name in ("published", "fieldwork_start", "lead_inspector"):
+        # Only where we hold nothing: a secondary source never overrides the report's own details.
+        stated = name in fields and is_confirmed(fields[name], f"field:{name}", include_uncertain)
+        if stated and not getattr(report, name):
+            data[name] = fields[name].value
+    return data
 
 
 def recognised_provider(extraction, filename, plan, include_uncertain):
@@ -362,11 +531,11 @@ def write(plan, filename, dry_run=False, reason="", editor=""):
     import would produce, and nothing is kept. A value that differs from one already held is a
     correction: it needs a reason, and each one is recorded as a Correction.
     """
-    if plan.extraction is not None and not plan.extraction.is_report and not dry_run:
+    if plan.extraction is not None and not plan.extraction.is_report and plan.target is None and not dry_run:
         raise ReportImportError(
             filename,
-            f"this is {plan.extraction.kind_label}, not an inspection report: nothing was written. "
-            "Add the values it states in the admin, citing it.",
+            f"this is {plan.extraction.kind_label}, not an inspection report, and it names no inspection we "
+            "hold: nothing was written. Name the inspection's report with --report (or pick it in the admin).",
         )
     if not plan.data["inspections"]:
         raise ReportImportError(
@@ -381,7 +550,7 @@ def write(plan, filename, dry_run=False, reason="", editor=""):
         )
     with transaction.atomic():
         try:
-            Loader(partial=True).load_report(filename, plan.data)
+            Loader(partial=True, merge=bool(plan.data.get("merge"))).load_report(filename, plan.data)
         except BundledDataError as error:
             raise ReportImportError(filename, f"{error.where}: {error.message}") from None
         for change in changes:

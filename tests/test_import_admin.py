@@ -120,3 +120,32 @@ class ImportPageTests(TestCase):
 
     def test_the_report_list_links_to_the_import_page(self):
         self.assertContains(self.client.get(reverse("admin:inspections_report_changelist")), self.url)
+
+    def test_a_news_report_adds_its_values_to_the_inspection_the_editor_picks(self):
+        news = (
+            b"URL: https://www.example.org/news/west-yorkshire-probation\nKind: news\nPublisher: Example News\n\n"
+            b"HM Inspectorate of Probation inspected West Yorkshire Community Rehabilitation Company. "
+            b"Inspectors rated unpaid work as 'Good'.\n"
+        )
+        file = SimpleUploadedFile("news.txt", news, "text/plain")
+        preview = self.client.post(self.url, {"file": file, "report": "west-yorkshire-crc-2020-03"})
+        self.assertEqual(preview.status_code, 200)
+        data = json.loads(preview.context["confirm_form"].initial["data"])
+        uncertain = json.loads(preview.context["confirm_form"].initial["uncertain"])
+        ratings = data["inspections"][0].get("ratings", [])
+        confirmed = {
+            "confirm": "1",
+            "filename": "news.txt",
+            "data": json.dumps(data),
+            "uncertain": json.dumps(uncertain),
+        }
+        confirmed["include"] = list(uncertain)
+        response = self.client.post(self.url, confirmed)
+        self.assertEqual(response.status_code, 302, response.content[:3000])
+        inspection = Inspection.objects.get(report__slug="west-yorkshire-crc-2020-03")
+        added = inspection.ratings.get(standard__code="4.1")
+        self.assertEqual(
+            (added.rating, added.source.url), (Rating.GOOD, "https://www.example.org/news/west-yorkshire-probation")
+        )
+        self.assertTrue(inspection.ratings.filter(standard__code="2.2", rating=Rating.INADEQUATE).exists())
+        self.assertTrue(ratings or uncertain)

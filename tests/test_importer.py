@@ -365,10 +365,10 @@ class ImportWriteTests(TestCase):
         )
         self.assertEqual(Report.objects.get(slug="cheshire-greater-manchester-crc-2019-04").title, "Edited")
 
-    def test_a_secondary_source_is_never_written_as_a_report(self):
+    def test_a_secondary_source_naming_no_held_inspection_is_never_written_as_a_report(self):
         name = "west-yorkshire-crc-2020-news-article.txt"
         plan = build_plan(shared(name), name)
-        with self.assertRaisesMessage(ReportImportError, "not an inspection report: nothing was written"):
+        with self.assertRaisesMessage(ReportImportError, "not an inspection report, and it names no inspection"):
             write(plan, name)
 
     def test_an_unknown_provider_override_is_named(self):

@@ -23,11 +23,27 @@ class BundledDataError(Exception):
         super().__init__(f"{path}: {where}: {message}")
 
 
+# The natural key of each kind of child row: what an import that adds to a collection matches on.
+CHILD_KEYS = {
+    "StandardRating": ["standard_id"],
+    "KeyQuestionScore": ["key_question_id"],
+    "Fact": ["metric_id", "label", "period"],
+    "Finding": ["kind", "text"],
+    "Recommendation": ["inspection_id", "number"],
+    "ReportTable": ["number"],
+    "Ownership": ["owner_id", "period"],
+}
+
+
 class Loader:
-    def __init__(self, data_dir=DATA_DIR, partial=False):
+    def __init__(self, data_dir=DATA_DIR, partial=False, merge=False):
         # partial: an import of one report. It fills and corrects values but never erases one the
         # report did not yield, and leaves alone the collections it found nothing for.
-        self.partial = partial
+        # merge: an import of a secondary source (a press release, a news report) into an
+        # inspection already held: it adds rows and corrects those with the same natural key, and
+        # never removes a row the source does not mention.
+        self.partial = partial or merge
+        self.merge = merge
         self.data_dir = Path(data_dir)
         self.counts = Counter()
         self.path = None  # the file being read, for error messages
@@ -126,6 +142,9 @@ class Loader:
 
         if self.partial and not present:
             return
+        if self.merge:
+            self.merge_children(model, existing, desired, fields, where)
+            return
 
         def row(obj):
             return tuple(getattr(obj, name) for name in fields)
@@ -139,6 +158,37 @@ class Loader:
             self.check(obj, f"{where}[{index}]")
             obj.save()
         self.counts[f"{model.__name__} replaced"] += len(desired)
+
+    def merge_children(self, model, existing, desired, fields, where):
+        """Add `desired` rows to a collection, updating in place (same id) the row with the same
+        natural key; remove nothing."""
+        key_fields = CHILD_KEYS[model.__name__]
+        current = list(existing.order_by("pk"))
+        held = {tuple(getattr(obj, name) for name in key_fields): obj for obj in current}
+        next_position = max((getattr(obj, "position", 0) for obj in current), default=-1) + 1
+        for index, obj in enumerate(desired):
+            match = held.get(tuple(getattr(obj, name) for name in key_fields))
+            if match is None:
+                if "position" in fields:
+                    obj.position, next_position = next_position, next_position + 1
+                self.check(obj, f"{where}[{index}]")
+                obj.save()
+                self.counts[f"{model.__name__} created"] += 1
+                continue
+            # As in sync(): a value the source does not state is not an erasure.
+            changed = [
+                name
+                for name in fields
+                if name != "position"
+                and getattr(obj, name) not in ("", None)
+                and getattr(match, name) != getattr(obj, name)
+            ]
+            for name in changed:
+                setattr(match, name, getattr(obj, name))
+            if changed:
+                self.check(match, f"{where}[{index}]")
+                match.save()
+            self.counts[f"{model.__name__} {'updated' if changed else 'unchanged'}"] += 1
 
     def load_sources(self, entries, prefix):
         for index, entry in enumerate(entries):

@@ -174,11 +174,29 @@ def found(document, match, value, group=0, uncertain=False, why=""):
 
 
 def found_at(document, offset, value, uncertain=False, why=""):
-    """A value read at a character offset of the document, with the words around it."""
+    """A value read at a character offset of the document, with the sentence it stands in (a citation
+    quotes whole words, never a fragment)."""
     line = document.line_at(offset)
-    start = max(0, offset - document.starts[line.number - 1] - 60)
-    excerpt = clean(line.text[start : start + 240])
+    excerpt = clean(sentence_around(line.text, offset - document.starts[line.number - 1]))
     return Found(value, line.number, line.page, excerpt, uncertain, why)
+
+
+SENTENCE_END = re.compile(r"[.!?][\'’\"”)]?(?=\s+[\'‘\"“(]?[A-Z0-9])")
+LONGEST_EXCERPT = 400
+
+
+def sentence_around(text, position):
+    """The sentence of `text` that holds `position`; a window of whole words where sentences run long."""
+    start = 0
+    for match in SENTENCE_END.finditer(text, 0, position):
+        start = match.end()
+    following = SENTENCE_END.search(text, position)
+    end = following.end() if following else len(text)
+    if end - start <= LONGEST_EXCERPT:
+        return text[start:end].strip()
+    window_start = text.rfind(" ", 0, max(0, position - 120)) + 1
+    window_end = text.find(" ", min(len(text), position + 240))
+    return text[window_start : window_end if window_end != -1 else len(text)].strip()
 
 
 def search(document, pattern, start=0, end=None, flags=0):

@@ -48,20 +48,34 @@ class Command(BaseCommand):
             help="Also write the values marked uncertain (left out by default; see --dry-run).",
         )
         parser.add_argument("--reason", default="", help="Why published values change (recorded as corrections).")
+        parser.add_argument(
+            "--confirm",
+            action="append",
+            default=[],
+            metavar="KEY",
+            help="Write this one uncertain value (a key --dry-run lists, e.g. rating:4.2); repeat for more.",
+        )
+        parser.add_argument(
+            "--report",
+            help="For a press release, news report or blog post: the slug of the held report it speaks of "
+            "(found by provider and publication month when the text states them).",
+        )
 
-    def handle(self, *args, file, dry_run, json: bool, provider, include_uncertain, reason, **options):
+    def handle(self, *args, file, dry_run, json: bool, provider, include_uncertain, reason, report, confirm, **options):
+        include_uncertain = include_uncertain or set(confirm)
         path = Path(file)
         try:
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Nothing was written. {file}: cannot read the file ({error.strerror})") from None
         try:
-            plan = build_plan(data, path.name, provider, include_uncertain=include_uncertain)
-            if not plan.extraction.is_report and not dry_run:
+            plan = build_plan(data, path.name, provider, include_uncertain=include_uncertain, report_slug=report)
+            if not plan.extraction.is_report and plan.target is None and not dry_run:
                 write(plan, path.name)  # refuses, naming the reason
             exported = []
             # A dry run shows what was read even when nothing could be written (no sure provider).
-            if plan.extraction.is_report and (plan.data["inspections"] or not dry_run):
+            writable = plan.extraction.is_report or plan.target is not None
+            if writable and (plan.data["inspections"] or not dry_run):
                 exported = write(plan, path.name, dry_run=dry_run, reason=reason, editor="import_report")
         except ReportImportError as error:
             raise CommandError(f"Nothing was written. {error}") from None
@@ -114,7 +128,7 @@ class Command(BaseCommand):
                 f"  -> {inspection['provider']} ({inspection['published']}): {inspection['overall_rating']}"
             )
         changes = [f"{c['provider']} {c['what']}: {c['old']} -> {c['new']}" for c in changes_shown(plan)]
-        uncertain = [f"{key} (add --include-uncertain to write it)" for key in sorted(plan.uncertain)]
+        uncertain = [f"{key} (add --confirm {key} to write it)" for key in sorted(plan.uncertain)]
         for title, items in (
             ("Changes to published values (need --reason)", changes),
             ("Uncertain, left out", uncertain),

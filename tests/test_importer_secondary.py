@@ -1,0 +1,88 @@
+"""A press release, news report or blog post adds what it states to an inspection already held:
+new values cite it, values held as it states them keep their citation, a different value is a
+correction that needs a reason, and nothing held is removed."""
+
+from django.test import TestCase
+
+from inspections.models import Correction, Inspection, SourceDocument, StandardRating
+from inspections.report_import import build_plan, write
+from inspections.report_parser import ReportImportError
+from inspections.rules import Rating
+from tests.base import load_test_bundle
+
+HEADER = (
+    "URL: https://www.bbc.co.uk/news/uk-england-hampshire-53421217\n"
+    "Kind: news\n"
+    "Title: Probation service lost staff, inspectors say\n"
+    "Publisher: BBC News\n\n"
+)
+
+
+def text(body):
+    return (HEADER + body).encode()
+
+
+class SecondaryImportTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_test_bundle()
+        cls.inspection = Inspection.objects.get(provider__slug="west-yorkshire-crc", report__published__year=2020)
+        cls.report = cls.inspection.report
+
+    def import_text(self, body, **options):
+        plan = build_plan(text(body), "news.txt", report_slug=self.report.slug, **options)
+        return plan, write(plan, "news.txt", reason=options.pop("reason", ""))
+
+    def test_a_new_rating_cites_the_text_and_nothing_held_is_removed(self):
+        before = {r.pk: (r.standard.code, r.rating, r.source_id) for r in self.inspection.ratings.all()}
+        self.import_text(
+            "West Yorkshire Community Rehabilitation Company was inspected. "
+            "The inspectors rated unpaid work as 'Good'.\n",
+            include_uncertain=True,
+        )
+        ratings = {r.pk: (r.standard.code, r.rating, r.source_id) for r in self.inspection.ratings.all()}
+        self.assertLessEqual(before.items(), ratings.items())  # every held row kept, with its id
+        added = self.inspection.ratings.get(standard__code="4.1")
+        self.assertEqual(added.rating, Rating.GOOD)
+        self.assertEqual(added.source.url, "https://www.bbc.co.uk/news/uk-england-hampshire-53421217")
+        self.assertEqual(added.source.kind, SourceDocument.Kind.NEWS)
+        self.assertIn("rated unpaid work as 'Good'", added.quote)
+
+    def test_a_value_held_as_stated_keeps_its_citation(self):
+        held = self.inspection.ratings.get(standard__code="2.2")
+        self.assertEqual(held.rating, Rating.INADEQUATE)
+        plan, _ = self.import_text(
+            "West Yorkshire Community Rehabilitation Company was inspected. Planning was rated as 'Inadequate'.\n"
+        )
+        self.assertNotIn("ratings", plan.data["inspections"][0])
+        self.assertEqual(StandardRating.objects.get(pk=held.pk).source_id, held.source_id)
+
+    def test_a_different_value_needs_a_reason_and_becomes_a_correction(self):
+        body = "West Yorkshire Community Rehabilitation Company was inspected. Planning was rated as 'Good'.\n"
+        plan = build_plan(text(body), "news.txt", report_slug=self.report.slug)
+        with self.assertRaisesMessage(ReportImportError, "give the reason for the correction"):
+            write(plan, "news.txt")
+        self.assertEqual(self.inspection.ratings.get(standard__code="2.2").rating, Rating.INADEQUATE)
+        write(plan, "news.txt", reason="The BBC reports the rating the report gives.")
+        self.assertEqual(self.inspection.ratings.get(standard__code="2.2").rating, Rating.GOOD)
+        correction = Correction.objects.get(inspection=self.inspection)
+        self.assertIn("rating 2.2: 'Inadequate' -> 'Good'", correction.changes)
+
+    def test_a_text_about_another_provider_is_refused(self):
+        body = "Hampshire and Isle of Wight Community Rehabilitation Company was rated as 'Good' by inspectors.\n"
+        with self.assertRaisesMessage(ReportImportError, "the text does not name West Yorkshire CRC"):
+            build_plan(text(body), "news.txt", report_slug=self.report.slug, include_uncertain=True)
+
+    def test_an_unknown_report_is_named(self):
+        with self.assertRaisesMessage(ReportImportError, "--report: no report with the slug 'nope'"):
+            build_plan(text("Anything.\n"), "news.txt", report_slug="nope")
+
+    def test_the_same_url_reuses_the_source_we_hold(self):
+        held = SourceDocument.objects.exclude(url="").first()
+        body = (
+            f"URL: {held.url}\nKind: news\n\nHM Inspectorate of Probation inspected West Yorkshire Community "
+            "Rehabilitation Company: unpaid work was rated as 'Good'.\n"
+        )
+        plan = build_plan(body.encode(), "n.txt", report_slug=self.report.slug, include_uncertain=True)
+        self.assertNotIn("sources", plan.data)
+        self.assertEqual(plan.data["inspections"][0]["ratings"][0]["source"], held.slug)
