@@ -262,13 +262,29 @@ def secondary_data(extraction, plan, raw, filename, include_uncertain):
     }
     if len(source) > 1:
         data["sources"] = [source]
+    add_report_details(data, extraction, plan, report, include_uncertain)
+    return data
+
+
+def add_report_details(data, extraction, plan, report, include_uncertain):
+    """Dates fill a report's blanks or make a held month exact, never move it; a different lead
+    inspector's name is a correction (the preview shows it, and it needs a reason)."""
     fields = extraction.fields
     for name in ("published", "fieldwork_start", "lead_inspector"):
-        # Only where we hold nothing: a secondary source never overrides the report's own details.
-        stated = name in fields and is_confirmed(fields[name], f"field:{name}", include_uncertain)
-        if stated and not getattr(report, name):
-            data[name] = fields[name].value
-    return data
+        if name not in fields or not is_confirmed(fields[name], f"field:{name}", include_uncertain):
+            continue
+        stated, held = fields[name].value, getattr(report, name)
+        if name == "lead_inspector":
+            if stated != held:
+                data[name] = stated
+            continue
+        held_text = getattr(report, f"{name}_iso")
+        if held is None or (stated != held_text and stated.startswith(held_text)):
+            data[name] = stated
+        elif not held_text.startswith(stated):
+            plan.conflicts.append(
+                f"{name.replace('_', ' ')}: the text says {stated}, we hold {held_text}; left as held"
+            )
 
 
 def recognised_provider(extraction, filename, plan, include_uncertain):
@@ -487,6 +503,19 @@ def report_slug(extraction, plan, data):
 def changes_to_published(data):
     """Values the import would change in inspections already held: [{provider, what, old, new}]."""
     changes = []
+    report = Report.objects.filter(slug=data.get("slug")).first()
+    if report and report.lead_inspector and data.get("lead_inspector", report.lead_inspector) != report.lead_inspector:
+        first = report.inspections.select_related("provider").first()
+        if first:
+            changes.append(
+                {
+                    "inspection": first,
+                    "provider": first.provider.slug,
+                    "what": "lead inspector",
+                    "old": report.lead_inspector,
+                    "new": data["lead_inspector"],
+                }
+            )
     for entry in data.get("inspections", []):
         existing = (
             Inspection.objects.filter(report__slug=data.get("slug"), provider__slug=entry.get("provider"))

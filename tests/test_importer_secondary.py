@@ -86,3 +86,33 @@ class SecondaryImportTests(TestCase):
         plan = build_plan(body.encode(), "n.txt", report_slug=self.report.slug, include_uncertain=True)
         self.assertNotIn("sources", plan.data)
         self.assertEqual(plan.data["inspections"][0]["ratings"][0]["source"], held.slug)
+
+
+class ImportTextsCommandTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_test_bundle()
+
+    def test_a_manifest_imports_each_text_into_its_inspection_or_nothing(self):
+        import tempfile
+        from io import StringIO
+        from pathlib import Path
+
+        from django.core.management import CommandError, call_command
+
+        with tempfile.TemporaryDirectory() as tmp:
+            news = Path(tmp) / "news.txt"
+            news.write_bytes(
+                text("HM Inspectorate of Probation inspected West Yorkshire Community Rehabilitation Company. "
+                     "Inspectors rated unpaid work as 'Good'.\n")
+            )  # fmt: skip
+            manifest = Path(tmp) / "imports.toml"
+            good = f'[[imports]]\nfile = "{news}"\nreport = "west-yorkshire-crc-2020-03"\nconfirm = ["rating:4.1"]\n'
+            manifest.write_text(good + '\n[[imports]]\nfile = "no-such-file.txt"\nreport = "x"\n')
+            with self.assertRaisesMessage(CommandError, "imports[1]: cannot read no-such-file.txt"):
+                call_command("import_texts", str(manifest), stdout=StringIO(), stderr=StringIO())
+            inspection = Inspection.objects.get(report__slug="west-yorkshire-crc-2020-03")
+            self.assertFalse(inspection.ratings.filter(standard__code="4.1").exists())  # all or nothing
+            manifest.write_text(good)
+            call_command("import_texts", str(manifest), stdout=StringIO(), stderr=StringIO())
+            self.assertEqual(inspection.ratings.get(standard__code="4.1").rating, Rating.GOOD)
