@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from inspections.loader import BundledDataError, Loader
 from inspections.models import (
     Correction,
+    Framework,
     Inspection,
     KeyQuestion,
     Provider,
@@ -90,14 +91,16 @@ def match_provider(name, plan, label, kind=None):
     return None
 
 
-def build_plan(data, filename, provider_slug=None, include_uncertain=False, report_slug=None):
+def build_plan(data, filename, provider_slug=None, include_uncertain=False, report_slug=None, new_report=None):
     """Parse a file into what an import would write. Uncertain values are left out unless
     `include_uncertain` (True, or the keys of the ones an editor confirmed).
 
     A report becomes (or updates) its own report. A secondary source adds what it states to an
     inspection already held: the one `report_slug` names, or the one of the recognised provider
-    published in the month the text states."""
-    if report_slug and not Report.objects.filter(slug=report_slug).exists():
+    published in the month the text states. With `new_report` ({"framework": slug, "round": slug}) a
+    secondary source about an inspection we do not hold yet creates it under `report_slug`."""
+    held = bool(report_slug) and Report.objects.filter(slug=report_slug).exists()
+    if report_slug and not held and not new_report:
         raise ReportImportError(filename, f"--report: no report with the slug '{report_slug}'")
     extraction = extract(data, filename)
     plan = ImportPlan(extraction, {}, {}, list(extraction.missing), list(extraction.conflicts))
@@ -115,6 +118,12 @@ def build_plan(data, filename, provider_slug=None, include_uncertain=False, repo
                     plan.providers[organisation] = provider
         if override:
             plan.providers[override.kind] = override
+    elif not extraction.is_report and report_slug and not held:
+        plan.data = new_report_data(
+            extraction, plan, data, filename, override, include_uncertain, report_slug, new_report
+        )
+        plan.target = report_slug
+        return plan
     elif not extraction.is_report:
         plan.target = target_report(extraction, data, filename, plan, override, include_uncertain, report_slug)
         if plan.target is not None:
@@ -218,7 +227,7 @@ def secondary_source(raw, filename):
     if not title or title.startswith("["):
         title = f"{publisher or 'Public text'}: {url or filename}"
     return {
-        "slug": slugify(comparable_url(url))[:110] if url else source_slug(raw),
+        "slug": slugify(re.sub(r"[^a-z0-9]+", "-", comparable_url(url)))[:110].strip("-") if url else source_slug(raw),
         "title": title[:400],
         "kind": SOURCE_KINDS.get(header.get("kind", ""), SourceDocument.Kind.NEWS),
         "publisher": publisher[:200],
@@ -263,6 +272,51 @@ def secondary_data(extraction, plan, raw, filename, include_uncertain):
     if len(source) > 1:
         data["sources"] = [source]
     add_report_details(data, extraction, plan, report, include_uncertain)
+    return data
+
+
+def new_report_data(extraction, plan, raw, filename, override, include_uncertain, slug, new_report):
+    """A report we do not hold yet, known from a secondary source: the provider and what the text
+    states, citing it. Its title says that the report's own title is not held."""
+    framework = Framework.objects.filter(slug=new_report.get("framework", "")).first()
+    if framework is None:
+        raise ReportImportError(
+            filename, f"new report {slug}: no framework with the slug '{new_report.get('framework')}'"
+        )
+    found = extraction.fields.get("provider")
+    provider = override
+    if provider is None and found is not None and is_confirmed(found, "field:provider", include_uncertain):
+        provider = Provider.objects.get(slug=found.value)
+    if provider is None:
+        raise ReportImportError(filename, f"new report {slug}: no provider we are sure of; name it with --provider")
+    if not names_provider(read_document(raw, filename).text, provider):
+        raise ReportImportError(filename, f"new report {slug}: the text does not name {provider.name}")
+    plan.providers["provider"] = provider
+    source = secondary_source(raw, filename)
+    entry = Reading(extraction, plan, source["slug"], include_uncertain).inspection(provider)
+    codes = set(framework.standards.values_list("code", flat=True))
+    entry["ratings"] = [r for r in entry.get("ratings", []) if r["standard"] in codes]
+    if not framework.has_four_point_ratings:
+        entry.pop("scores", None)
+    entry.pop("findings", None)  # a secondary source's words are not the report's findings
+    if "overall" not in entry and found is not None:
+        entry.update(location=found.location, quote=found.excerpt)
+    data = {
+        "slug": slug,
+        "title": f"{framework.short_name} inspection of {provider.name} (the report's own title is not held)",
+        "framework": framework.slug,
+        "document": source["slug"],
+        "notes": f"Known from {source.get('title', source['slug'])}; the report itself is not held.",
+        "merge": True,
+        "inspections": [{name: value for name, value in entry.items() if value != []}],
+    }
+    if new_report.get("round"):
+        data["round"] = new_report["round"]
+    if len(source) > 1:
+        data["sources"] = [source]
+    for name in ("published", "fieldwork_start", "lead_inspector"):
+        if name in extraction.fields and is_confirmed(extraction.fields[name], f"field:{name}", include_uncertain):
+            data[name] = extraction.fields[name].value
     return data
 
 

@@ -133,11 +133,31 @@ def load_standards(loader, entries):
 def load_providers(loader, entries):
     fields = {"name": REQUIRED, "short_name": "", "kind": REQUIRED, "area": "", "aliases": []}
     for _index, entry, where, provider in loader.sync_entries(Provider, entries, "providers", "slug", fields):
-        desired = []
-        for number, (owner_slug, start, end) in enumerate(entry.get("owners", [])):
-            owner = loader.lookup(OwnerGroup, f"{where}.owners[{number}]", "owner", slug=owner_slug)
-            period = DateRange(
-                datetime.date.fromisoformat(start), datetime.date.fromisoformat(end) if end else None, "[)"
-            )
-            desired.append(Ownership(provider=provider, owner=owner, period=period))
-        loader.sync_children(Ownership, provider.ownerships.all(), desired, ["owner_id", "period"], f"{where}.owners")
+        desired = [
+            ownership(loader, provider, period, f"{where}.owners[{number}]")
+            for number, period in enumerate(entry.get("owners", []))
+        ]
+        loader.sync_children(
+            Ownership,
+            provider.ownerships.all(),
+            desired,
+            ["owner_id", "period", "source_id", "notes"],
+            f"{where}.owners",
+        )
+
+
+def ownership(loader, provider, period, where):
+    """An ownership period: [owner, start, end] (end "" while open), or a table that also cites the
+    source dating it: {owner, start, end, source, notes}."""
+    if isinstance(period, dict):
+        owner_slug, start, end = (loader.field(period, name, where) for name in ("owner", "start", "end"))
+        source = loader.source(period, where) if period.get("source") else None
+        notes = period.get("notes", "")
+    else:
+        (owner_slug, start, end), source, notes = period, None, ""
+    owner = loader.lookup(OwnerGroup, where, "owner", slug=owner_slug)
+    try:
+        dates = DateRange(datetime.date.fromisoformat(start), datetime.date.fromisoformat(end) if end else None, "[)")
+    except ValueError as error:
+        loader.fail(where, str(error))
+    return Ownership(provider=provider, owner=owner, period=dates, source=source, notes=notes)

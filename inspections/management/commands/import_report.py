@@ -56,6 +56,13 @@ class Command(BaseCommand):
             help="Write this one uncertain value (a key --dry-run lists, e.g. rating:4.2); repeat for more.",
         )
         parser.add_argument(
+            "--new",
+            metavar="FRAMEWORK",
+            help="With --report SLUG for a report we do not hold: create it under this framework's slug "
+            "(a press release or news report about an inspection missing from our data).",
+        )
+        parser.add_argument("--round", help="With --new: the round the new report belongs to.")
+        parser.add_argument(
             "--report",
             help="For a press release, news report or blog post: the slug of the held report it speaks of "
             "(found by provider and publication month when the text states them).",
@@ -63,13 +70,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, json: bool, provider, include_uncertain, reason, report, confirm, **options):
         include_uncertain = include_uncertain or set(confirm)
+        new_report = {"framework": options["new"], "round": options["round"]} if options["new"] else None
         path = Path(file)
         try:
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Nothing was written. {file}: cannot read the file ({error.strerror})") from None
         try:
-            plan = build_plan(data, path.name, provider, include_uncertain=include_uncertain, report_slug=report)
+            plan = build_plan(
+                data,
+                path.name,
+                provider,
+                include_uncertain=include_uncertain,
+                report_slug=report,
+                new_report=new_report,
+            )
             if not plan.extraction.is_report and plan.target is None and not dry_run:
                 write(plan, path.name)  # refuses, naming the reason
             exported = []

@@ -17,7 +17,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("manifest", help="A TOML file of [[imports]]: file, report, confirm, provider, reason.")
+        parser.add_argument(
+            "manifest",
+            help="A TOML file of [[imports]]: file, report, confirm, provider, reason, and `new = {framework, round}` "
+            "for a report the text makes known that we do not hold yet.",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Show what would be written; write nothing.")
 
     def handle(self, *args, manifest, dry_run, **options):
@@ -47,6 +51,7 @@ class Command(BaseCommand):
                 entry.get("provider"),
                 include_uncertain=set(entry.get("confirm", [])),
                 report_slug=entry.get("report"),
+                new_report=entry.get("new"),
             )
             if not plan.data.get("inspections"):
                 raise ReportImportError(path.name, "; ".join(plan.missing + plan.conflicts) or "nothing to write")
