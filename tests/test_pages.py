@@ -81,7 +81,7 @@ class HomePageTests(PageTestCase):
 
     def test_all_inspections_toggle_shows_earlier_inspections_too(self):
         response = self.client.get(reverse("dashboard:home"), {"scope": "all"})
-        self.assertEqual(len(response.context["table"].rows), 16)
+        self.assertEqual(len(response.context["table"].rows), 18)
 
     def test_filters_narrow_the_table(self):
         response = self.client.get(reverse("dashboard:home"), {"kind": "NPS", "rating": "good"})
