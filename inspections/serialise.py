@@ -38,35 +38,8 @@ def serialise_inspection(inspection):
         "overall_rating_source": source_of(inspection),
         "case_sample_size": inspection.case_sample_size,
         "ratings": ratings,
-        "case_sample_scores": [
-            {
-                "key_question": score.key_question.code,
-                "question": score.key_question.text,
-                "standard": score.key_question.standard.code,
-                "percent": float(score.percent),
-                "cases_sufficient": score.cases_sufficient,
-                "cases_total": score.cases_total,
-                "source": source_of(score),
-            }
-            for score in inspection.scores.all()
-        ],
-        "facts": [
-            {
-                "metric": fact.metric.slug,
-                "label": fact.label,
-                "value_as_stated": fact.value_text,
-                "qualifier": fact.qualifier or None,
-                "value": float(fact.value) if fact.value is not None else None,
-                "unit": fact.unit or None,
-                "period": fact.period or None,
-                "england_and_wales": float(fact.national_value) if fact.national_value is not None else None,
-                "target": float(fact.target_value) if fact.target_value is not None else None,
-                "standard": fact.standard.code if fact.standard else None,
-                "is_inverse_of_key_question": fact.is_inverse,
-                "source": source_of(fact),
-            }
-            for fact in inspection.facts.all()
-        ],
+        "case_sample_scores": [serialise_score(score) for score in inspection.scores.all()],
+        "facts": [serialise_fact(fact) for fact in inspection.facts.all()],
         "recommendations": [
             {"number": rec.number, "addressee": rec.addressee, "text": rec.text, "source": source_of(rec)}
             for rec in [*inspection.recommendations.all(), *report.joint_recommendations]
@@ -101,3 +74,36 @@ def export_inspections(queryset=None):
         .order_by("report__published", "provider__name", "pk")
     )
     return [serialise_inspection(inspection) for inspection in inspections]
+
+
+def number(value):
+    return float(value) if value is not None else None
+
+
+def serialise_score(score):
+    return {
+        "key_question": score.key_question.code,
+        "question": score.key_question.text,
+        "standard": score.key_question.standard.code,
+        "percent": float(score.percent),
+        "cases_sufficient": score.cases_sufficient,
+        "cases_total": score.cases_total,
+        "source": source_of(score),
+    }
+
+
+def serialise_fact(fact):
+    return {
+        "metric": fact.metric.slug,
+        "label": fact.label,
+        "value_as_stated": fact.value_text,
+        "qualifier": fact.qualifier or None,
+        "value": number(fact.value),
+        "unit": fact.unit or None,
+        "period": fact.period or None,
+        "england_and_wales": number(fact.national_value),
+        "target": number(fact.target_value),
+        "standard": fact.standard.code if fact.standard else None,
+        "is_inverse_of_key_question": fact.is_inverse,
+        "source": source_of(fact),
+    }

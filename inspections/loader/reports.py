@@ -54,7 +54,7 @@ def load_report(loader, path, data):
     for index, entry in enumerate(data.get("inspections", [])):
         inspection = load_inspection(loader, report, entry, f"inspections[{index}]")
         inspections[inspection.provider.slug] = inspection
-    load_joint_findings(loader, report, data)
+    load_findings(loader, report, None, data.get("findings", []), "findings", "findings" in data)
     load_recommendations(loader, report, data, inspections)
     load_tables(loader, report, data, inspections)
     load_context_facts(loader, data.get("facts", []), "facts")
@@ -79,20 +79,19 @@ def named_inspection(loader, inspections, entry, where):
     return inspection
 
 
-def load_joint_findings(loader, report, data):
-    framework = report.framework
+def load_findings(loader, report, inspection, entries, where, present):
+    """Findings of one inspection, or (inspection None) what a joint report says of both providers."""
     desired = [
         Finding(
             report=report,
-            inspection=None,
+            inspection=inspection,
             position=number,
-            **finding_values(loader, framework, entry, f"findings[{number}]"),
+            **finding_values(loader, report.framework, entry, f"{where}[{number}]"),
         )
-        for number, entry in enumerate(data.get("findings", []))
+        for number, entry in enumerate(entries)
     ]
-    loader.sync_children(
-        Finding, report.findings.filter(inspection=None), desired, FINDING_FIELDS, "findings", "findings" in data
-    )
+    existing = inspection.findings.all() if inspection else report.findings.filter(inspection=None)
+    loader.sync_children(Finding, existing, desired, FINDING_FIELDS, where, present)
 
 
 def load_recommendations(loader, report, data, inspections):
@@ -182,18 +181,7 @@ def load_inspection(loader, report, entry, where):
     ]
     loader.sync_children(Fact, inspection.facts.all(), desired, FACT_FIELDS, f"{where}.facts", "facts" in entry)
 
-    desired = [
-        Finding(
-            report=report,
-            inspection=inspection,
-            position=number,
-            **finding_values(loader, framework, finding, f"{where}.findings[{number}]"),
-        )
-        for number, finding in enumerate(entry.get("findings", []))
-    ]
-    loader.sync_children(
-        Finding, inspection.findings.all(), desired, FINDING_FIELDS, f"{where}.findings", "findings" in entry
-    )
+    load_findings(loader, report, inspection, entry.get("findings", []), f"{where}.findings", "findings" in entry)
     return inspection
 
 

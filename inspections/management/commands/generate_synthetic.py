@@ -116,6 +116,18 @@ class Command(BaseCommand):
             batch_size=BATCH,
         )
         count += len(inspections)
+        ratings, scores, facts, findings, recommendations = self.children(
+            inspections, standards, questions, metric, source
+        )
+        for model, objects in ((StandardRating, ratings), (KeyQuestionScore, scores), (Fact, facts),
+                               (Finding, findings), (Recommendation, recommendations)):  # fmt: skip
+            model.objects.bulk_create(objects, batch_size=BATCH)
+            count += len(objects)
+        return count
+
+    @staticmethod
+    def children(inspections, standards, questions, metric, source):
+        """Ratings (80% of standards), scores, a fact, findings and recommendations per inspection."""
         ratings, scores, facts, findings, recommendations = [], [], [], [], []
         for inspection in inspections:
             for standard in standards[inspection.provider.kind]:
@@ -137,8 +149,4 @@ class Command(BaseCommand):
                 recommendations.append(Recommendation(report=inspection.report, inspection=inspection, number=number,
                                                       addressee=inspection.provider.name, text="Synthetic recommendation.",
                                                       source=source))  # fmt: skip
-        for model, objects in ((StandardRating, ratings), (KeyQuestionScore, scores), (Fact, facts),
-                               (Finding, findings), (Recommendation, recommendations)):  # fmt: skip
-            model.objects.bulk_create(objects, batch_size=BATCH)
-            count += len(objects)
-        return count
+        return ratings, scores, facts, findings, recommendations
