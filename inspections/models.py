@@ -1138,6 +1138,19 @@ class ReportTable(Sourced):
         return f"Table {self.number}: {self.title}"
 
 
+class BundleBaseline(models.Model):
+    """What the bundled files last wrote to one row, field by field: the loader's memory, so that a
+    later load applies a newer bundle's values but keeps a value an editor or an import changed
+    since (a three-way comparison: file, database, this baseline). Bookkeeping, not data."""
+
+    key = models.CharField(max_length=64, unique=True, help_text="sha256 of natural_key.")
+    natural_key = models.TextField()
+    values = models.JSONField(default=dict)
+
+    def __str__(self):
+        return self.natural_key
+
+
 class DataVersion(models.Model):
     """When the data last changed. PostgreSQL triggers on every data table (admin, import, loader,
     even raw SQL or a restore) advance the sequence `inspections_data_version` and stamp this

@@ -25,11 +25,28 @@ __all__ = [
 ]
 
 
-def load_bundled_data(data_dir=DATA_DIR):
-    """Load every bundled file in one transaction. Returns a Counter of rows created/updated/unchanged."""
+# Any fixed number: loads (a deploy's, a developer's, two web containers starting at once) take
+# turns on it, so the second sees what the first wrote.
+LOAD_LOCK = 4_216_031
+
+
+def load_bundled_data(data_dir=DATA_DIR, report=None):
+    """Load every bundled file in one transaction, one load at a time. Returns a Counter of rows
+    created/updated/unchanged; with `report` (a list), the values kept because an editor or an
+    import changed them since the last load, and the conflicts, are appended to it."""
     with transaction.atomic():
-        counts = Loader(data_dir).run()
+        with connection.cursor() as cursor:
+            # A load is a command, not a page: the pages' statement timeout does not bound it, and it
+            # may wait its turn behind another load.
+            cursor.execute("SET LOCAL statement_timeout = 0")
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK])
+        loader = Loader(data_dir)
+        counts = loader.run()
         refresh_planner_statistics()
+        if report is not None:
+            report.extend(loader.conflicts + loader.kept)
+        counts["conflicts"] = len(loader.conflicts)
+        counts["kept (changed since the last load)"] = len(loader.kept)
         return counts
 
 

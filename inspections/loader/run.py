@@ -1,8 +1,11 @@
 """The loader's state for one run, and the primitives every file kind writes through."""
 
 import datetime
+import hashlib
+import json
 import tomllib
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -11,7 +14,7 @@ from inspections.loader.catalogue import load_catalogue
 from inspections.loader.facts import load_context_facts
 from inspections.loader.reports import load_report
 from inspections.loader.values import REQUIRED
-from inspections.models import SourceDocument
+from inspections.models import BundleBaseline, SourceDocument
 from inspections.rules import Rating
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -23,16 +26,24 @@ class BundledDataError(Exception):
         super().__init__(f"{path}: {where}: {message}")
 
 
-# The natural key of each kind of child row: what an import that adds to a collection matches on.
+# A child row's parent: the foreign keys that place it (an inspection's rating, a report's table:
+# a table's number is unique in its report, whichever inspection it is about).
+PARENT_FIELDS = ("provider_id", "report_id", "inspection_id")
+PARENTS = {"ReportTable": ("report_id",)}
+
+# The natural key of each kind of child row. A load matches rows by their place in the file
+# (findings and facts by position), so an editor's rewording keeps the row and is kept as a changed
+# value; an import merging a secondary source matches by content (what the text states).
 CHILD_KEYS = {
     "StandardRating": ["standard_id"],
     "KeyQuestionScore": ["key_question_id"],
-    "Fact": ["metric_id", "label", "period"],
-    "Finding": ["kind", "text"],
+    "Fact": ["metric_id", "position"],
+    "Finding": ["kind", "position"],
     "Recommendation": ["inspection_id", "number"],
     "ReportTable": ["number"],
     "Ownership": ["owner_id", "period"],
 }
+MERGE_KEYS = {**CHILD_KEYS, "Fact": ["metric_id", "label", "period"], "Finding": ["kind", "text"]}
 
 
 class Loader:
@@ -49,8 +60,17 @@ class Loader:
         self.path = None  # the file being read, for error messages
         self.sources = {}  # slug -> SourceDocument, per report file
         self.metrics = {}  # slug -> Metric, for the whole run
+        # A full load compares file, database and what the bundle last wrote (the baseline) so that a
+        # value changed since by an editor or an import is kept and reported, never overwritten.
+        # Imports (partial) are editors' acts: they change the database, not the baseline.
+        self.baselines = None if self.partial else {}
+        self.new_baselines = {}
+        self.new_baselines_seen = set()
+        self.kept = []  # values an editor or import changed since the last load, kept
+        self.conflicts = []  # values both the file and the database changed since: the database's kept
 
     def run(self):
+        self.baselines = {row.key: row.values for row in BundleBaseline.objects.all()}
         catalogue = self.read(self.data_dir / "catalogue.toml")
         self.load_sources(self.read(self.data_dir / "sources.toml").get("sources", []), "sources")
         self.path = self.data_dir / "catalogue.toml"
@@ -58,7 +78,56 @@ class Loader:
         for path in sorted((self.data_dir / "reports").glob("*.toml")):
             self.load_report(path, self.read(path))
         load_context_facts(self, self.read(self.data_dir / "context.toml").get("facts", []), "facts")
+        self.save_baselines()
         return self.counts
+
+    def save_baselines(self):
+        changed = {
+            key: values
+            for key, values in self.new_baselines.items()
+            if self.baselines.get(key) != {name: value for name, value in values.items() if name != "__key__"}
+        }
+        BundleBaseline.objects.bulk_create(
+            [
+                BundleBaseline(key=key, natural_key=values.pop("__key__"), values=values)
+                for key, values in changed.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["key"],
+            update_fields=["natural_key", "values"],
+        )
+        self.counts["BundleBaseline written"] += len(changed)
+
+    def three_way(self, obj, values, natural_key, where):
+        """The fields of `obj` to set to the file's `values`: those the database still holds as the
+        bundle last wrote them. A field changed since is kept (and reported as a conflict when the
+        file changed it too)."""
+        key = baseline_key(natural_key)
+        base = self.baselines.get(key)
+        apply, recorded = [], {"__key__": natural_key}
+        for name, value in values.items():
+            in_file, in_db = plain(value), plain(getattr(obj, name))
+            held = base.get(name, in_db) if base is not None else in_db
+            if in_db == held or in_file == in_db:
+                if in_file != in_db:
+                    apply.append(name)
+                recorded[name] = in_file
+                continue
+            recorded[name] = held
+            if in_file == held:
+                self.kept.append(f"{self.path.name}: {where}: {name} kept as changed since the last load ({in_db!r})")
+            else:
+                self.conflicts.append(
+                    f"{self.path.name}: {where}: {name}: the file says {in_file!r}, the database holds {in_db!r} "
+                    "(changed since the last load): kept the database's value"
+                )
+        self.new_baselines[key] = recorded
+        return apply
+
+    def record_baseline(self, obj, names, natural_key):
+        if self.baselines is not None:
+            values = {name: plain(getattr(obj, name)) for name in names}
+            self.new_baselines[baseline_key(natural_key)] = {"__key__": natural_key, **values}
 
     def load_report(self, path, data):
         load_report(self, path, data)
@@ -98,17 +167,22 @@ class Loader:
     def sync(self, model, lookup, values, where):
         """Create or update one row by natural key; save only when something changed."""
         obj = model.objects.filter(**lookup).first()
+        natural_key = f"{model.__name__}:{plain(sorted(lookup.items()))}"
         if obj is None:
             obj = model(**lookup, **values)
             self.check(obj, where)
             obj.save()
+            self.record_baseline(obj, values, natural_key)
             self.counts[f"{model.__name__} created"] += 1
             return obj
-        changed = [
-            name
-            for name, value in values.items()
-            if getattr(obj, name) != value and not (self.partial and value in ("", None))
-        ]
+        if self.baselines is not None:
+            changed = self.three_way(obj, values, natural_key, where)
+        else:
+            changed = [
+                name
+                for name, value in values.items()
+                if getattr(obj, name) != value and not (self.partial and value in ("", None))
+            ]
         if changed:
             for name in changed:
                 setattr(obj, name, values[name])
@@ -134,35 +208,76 @@ class Loader:
             yield index, entry, where, self.sync(model, {key: self.field(entry, key, where)}, values, where)
 
     def sync_children(self, model, existing, desired, fields, where, present=True):
-        """Make a collection of child rows equal `desired` (a list of unsaved objects).
-
-        When the collection already holds the same values in the same order nothing is written,
-        so reloading changes nothing; otherwise the collection is replaced as a whole.
-        """
+        """Make a collection of child rows hold `desired` (a list of unsaved objects), matching rows
+        by natural key and updating them in place, so every row keeps its id (and every permalink
+        and anchor to it holds). A row the file no longer lists is removed only if it is as the
+        bundle last wrote it; a row an editor or an import added or changed is kept."""
 
         if self.partial and not present:
             return
         if self.merge:
             self.merge_children(model, existing, desired, fields, where)
             return
-
-        def row(obj):
-            return tuple(getattr(obj, name) for name in fields)
-
-        current = list(existing.order_by("pk"))
-        if [row(obj) for obj in current] == [row(obj) for obj in desired]:
-            self.counts[f"{model.__name__} unchanged"] += len(current)
-            return
-        existing.delete()
+        held = {}
+        for obj in existing.order_by("pk"):
+            held.setdefault(child_key(model, obj), obj)
         for index, obj in enumerate(desired):
-            self.check(obj, f"{where}[{index}]")
+            natural_key = child_key(model, obj)
+            while natural_key in self.new_baselines_seen:
+                natural_key += "+"  # the same key twice in one file: the next occurrence
+            self.new_baselines_seen.add(natural_key)
+            match = held.pop(natural_key, None)
+            self.sync_child(model, match, obj, fields, natural_key, f"{where}[{index}]")
+        for natural_key, obj in held.items():
+            self.leave_or_remove(model, obj, fields, natural_key, where)
+
+    def sync_child(self, model, match, obj, fields, natural_key, where):
+        if match is None:
+            if self.baselines and baseline_key(natural_key) in self.baselines:
+                self.kept.append(
+                    f"{self.path.name}: {where}: a {model.__name__} removed since the last load stays removed"
+                )
+                self.new_baselines[baseline_key(natural_key)] = {
+                    "__key__": natural_key,
+                    **self.baselines[baseline_key(natural_key)],
+                }
+                return
+            self.check(obj, where)
             obj.save()
-        self.counts[f"{model.__name__} replaced"] += len(desired)
+            self.record_baseline(obj, fields, natural_key)
+            self.counts[f"{model.__name__} created"] += 1
+            return
+        values = {name: getattr(obj, name) for name in fields}
+        if self.baselines is not None:
+            changed = self.three_way(match, values, natural_key, where)
+        else:
+            changed = [name for name in fields if plain(getattr(match, name)) != plain(values[name])]
+        for name in changed:
+            setattr(match, name, values[name])
+        if changed:
+            self.check(match, where)
+            match.save()
+        self.counts[f"{model.__name__} {'updated' if changed else 'unchanged'}"] += 1
+
+    def leave_or_remove(self, model, obj, fields, natural_key, where):
+        """A held row the file does not list: an import's report is the authority for its own
+        collections; a full load removes only what it wrote itself and nobody changed since."""
+        base = self.baselines.get(baseline_key(natural_key)) if self.baselines is not None else None
+        if self.baselines is None or (base is not None and all(plain(getattr(obj, n)) == base.get(n) for n in fields)):
+            obj.delete()
+            self.counts[f"{model.__name__} removed"] += 1
+        elif base is not None:
+            self.conflicts.append(
+                f"{self.path.name}: {where}: a {model.__name__} the file no longer lists was changed since the "
+                "last load: kept"
+            )
+        else:
+            self.counts[f"{model.__name__} kept (added since the last load)"] += 1
 
     def merge_children(self, model, existing, desired, fields, where):
         """Add `desired` rows to a collection, updating in place (same id) the row with the same
         natural key; remove nothing."""
-        key_fields = CHILD_KEYS[model.__name__]
+        key_fields = MERGE_KEYS[model.__name__]
         current = list(existing.order_by("pk"))
         held = {tuple(getattr(obj, name) for name in key_fields): obj for obj in current}
         next_position = max((getattr(obj, "position", 0) for obj in current), default=-1) + 1
@@ -229,3 +344,31 @@ class Loader:
             return Rating.from_label(label).value
         except ValueError as error:
             self.fail(where, str(error))
+
+
+def plain(value):
+    """A field value as JSON, for comparing file, database and baseline: rows by id, dates as ISO,
+    numbers without trailing zeros."""
+    if hasattr(value, "_meta"):
+        return value.pk
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format(Decimal(str(value)).normalize(), "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if hasattr(value, "lower") and hasattr(value, "upper") and not isinstance(value, str):
+        return f"{plain(value.lower)}|{plain(value.upper)}"
+    return value
+
+
+def child_key(model, obj):
+    parent = [getattr(obj, name) for name in PARENTS.get(model.__name__, PARENT_FIELDS) if hasattr(obj, name)]
+    own = [getattr(obj, name) for name in CHILD_KEYS[model.__name__]]
+    return f"{model.__name__}:{json.dumps(plain(parent))}:{json.dumps(plain(own), ensure_ascii=False)}"
+
+
+def baseline_key(natural_key):
+    return hashlib.sha256(natural_key.encode()).hexdigest()
