@@ -111,3 +111,39 @@ class ConcurrentLoadTests(TransactionTestCase):
         self.assertEqual(errors, [])
         self.assertEqual(ids(), before)
         self.assertEqual(StandardRating.objects.get(pk=rating_id).rating, Rating.REQUIRES_IMPROVEMENT)
+
+
+class ConcurrentImportTests(TransactionTestCase):
+    serialized_rollback = False
+
+    def test_the_same_text_imported_twice_at_once_writes_it_once(self):
+        from django.conf import settings
+
+        from inspections.models import Fact
+        from inspections.report_import import build_plan, write
+
+        load_test_bundle()
+        path = (
+            Path(settings.BASE_DIR) / "tests" / "fixtures" / "corpus" / "A" / "west-yorkshire-crc-2020-03--news--2.txt"
+        )
+        before = Fact.objects.count()
+        errors = []
+
+        def run():
+            try:
+                plan = build_plan(
+                    path.read_bytes(), path.name, "west-yorkshire-crc", report_slug="west-yorkshire-crc-2020-03"
+                )
+                write(plan, path.name)
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(Fact.objects.count() - before, 1)

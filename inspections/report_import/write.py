@@ -1,7 +1,7 @@
 """Writing a plan: the published values it would change (corrections need a reason), and one
 transaction through the bundled-data loader."""
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from inspections.loader import BundledDataError, Loader
 from inspections.models import (
@@ -92,6 +92,10 @@ def write(plan, filename, dry_run=False, reason="", editor=""):
             filename, f"this would change published values ({listed}); give the reason for the correction (--reason)"
         )
     with transaction.atomic():
+        # Imports of one report take turns (two editors confirming the same file, a double click):
+        # the second sees what the first wrote, so nothing is written twice.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"import:{plan.data['slug']}"])
         try:
             Loader(partial=True, merge=bool(plan.data.get("merge"))).load_report(filename, plan.data)
         except BundledDataError as error:
