@@ -140,13 +140,13 @@ def cached_page(view=None, *, params=None):
     PAGE_PARAMETERS or the API operation's signature; if neither knows, every parameter counts)."""
     if view is None:
         return lambda view: cached_page(view, params=params)
-    known = tuple(params) if params is not None else None
+    reads = tuple(params) if params is not None else view_parameters(view)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        query = canonical_query(request.GET, known if known is not None else view_parameters(view))
+        query = canonical_query(request.GET, reads)
         # The page sees only what it reads, so what is cached never carries anyone's junk.
         request.GET = query
         request.META["QUERY_STRING"] = query.urlencode()
@@ -175,6 +175,7 @@ def cached_page(view=None, *, params=None):
                 setattr(response, name, value)
         return decorate(response, etag, changed_at)
 
+    wrapper.page_parameters = reads
     return wrapper
 
 
