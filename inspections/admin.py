@@ -15,7 +15,7 @@ from django.db.models.functions import ExtractYear
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from inspections.admin_guards import ValidDateHierarchy, guard_every_admin_form, year_problem
+from inspections.admin_guards import guard_every_admin, year_problem
 from inspections.admin_import import report_import_view
 from inspections.models import (
     Correction,
@@ -496,7 +496,7 @@ class FactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(ValidDateHierarchy, ReadOnlyAdmin):
+class CorrectionAdmin(ReadOnlyAdmin):
     """Editors' corrections with their reasons, as the public changelog shows them. Made by saving an
     inspection, never added here; a superuser may fix a reason or remove a correction made in error."""
 
@@ -572,7 +572,7 @@ class DataReleaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(LogEntry)
-class LogEntryAdmin(ValidDateHierarchy, ReadOnlyAdmin):
+class LogEntryAdmin(ReadOnlyAdmin):
     """Recent changes: who changed what, and when. Read-only, for superusers too. Editors see
     their own entries only, so the list is not a directory of every staff username."""
 
@@ -587,5 +587,6 @@ class LogEntryAdmin(ValidDateHierarchy, ReadOnlyAdmin):
         return queryset if request.user.is_superuser else queryset.filter(user=request.user)
 
 
-# Last, once every admin is registered: no admin form accepts a control character.
-guard_every_admin_form(admin.site)
+# Last, once every admin is registered: no admin form accepts a control character, and no date
+# hierarchy an impossible date.
+guard_every_admin(admin.site)

@@ -12,7 +12,7 @@ from django.test import Client, RequestFactory, TestCase, override_settings
 from django.urls import reverse
 
 from dashboard.middleware import RequestBodyLimitMiddleware
-from inspections.admin_guards import guard_every_admin_form
+from inspections.admin_guards import guard_every_admin
 from inspections.models import Correction, Inspection, Metric
 from inspections.search import highlighted
 from inspections.text_guard import RefuseControlCharacters
@@ -89,7 +89,7 @@ class ControlCharacterTests(TestCase):
     def test_every_admin_form_and_inline_form_refuses_control_characters(self):
         from django.contrib import admin
 
-        guard_every_admin_form(admin.site)  # idempotent: what admin.py does once
+        guard_every_admin(admin.site)  # idempotent: what admin.py does once
         for model_admin in admin.site._registry.values():
             with self.subTest(admin=type(model_admin).__name__):
                 self.assertTrue(issubclass(model_admin.form, RefuseControlCharacters))
@@ -224,3 +224,33 @@ class LogEntryPrivacyTests(TestCase):
         self.client.force_login(self.root)
         response = self.client.get(reverse("admin:admin_logentry_changelist"))
         self.assertEqual(response.context["cl"].result_count, 2)
+
+
+class AdminChangelistFuzzTests(TestCase):
+    """Every admin list's filters and date hierarchy, given hostile values: never a 500."""
+
+    HOSTILE = ("0", "-1", "9" * 20, "x", "²", "\x02", "1.5", "", "2019-01-01", "True", "99999999999999999999999")
+
+    @classmethod
+    def setUpTestData(cls):
+        load_test_bundle()
+        cls.superuser = User.objects.create_superuser("root", password="a long superuser password")
+
+    def test_no_filter_value_gives_a_500(self):
+        from django.contrib import admin
+
+        self.client.force_login(self.superuser)
+        for model, model_admin in admin.site._registry.items():
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 200, url)
+            changelist = response.context["cl"]
+            parameters = {name for spec in changelist.filter_specs for name in spec.expected_parameters()}
+            if model_admin.date_hierarchy:
+                parameters |= {f"{model_admin.date_hierarchy}__{part}" for part in ("year", "month", "day")}
+            parameters |= {"q", "o", "p", "all"}
+            for name in sorted(parameters):
+                for value in self.HOSTILE:
+                    with self.subTest(url=url, name=name, value=value):
+                        status = self.client.get(url, {name: value}).status_code
+                        self.assertIn(status, (200, 302, 400), f"{url}?{name}={value!r}")
