@@ -10,4 +10,5 @@ RUN DEBUG=false SECRET_KEY=build-only-0123456789-abcdefghijklmnopqrstuvwxyz-ABCD
 RUN useradd --create-home app && chown -R app /app/var
 USER app
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py load_bundled_data && gunicorn dashboard.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+# Worker settings (threads, timeouts, header limits) are in deploy/gunicorn.conf.py.
+CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py load_bundled_data && gunicorn --config deploy/gunicorn.conf.py"]

@@ -1,9 +1,13 @@
 """Fault test: stop PostgreSQL mid-load, check that pages answer 503 quickly, restart it, check
-that the site recovers by itself and that no write was half-done.
+that the site recovers by itself and that no write was half-done. Then stop Redis (the page cache)
+mid-load: pages must keep answering 200 from the database, /readyz must say the cache is degraded,
+and once Redis is back the cache is used again.
 
 Runs its own embedded PostgreSQL (pgserver) in a temporary folder, so it never touches another
-database. `make faulttest`; CI runs it. Prints the time to the first 503 after the stop, the
-slowest answer during the outage, and the time to recover; exits 1 if a check fails.
+database; Redis is the machine's (127.0.0.1:6379, database 15), stopped and restarted with the
+CI's own command line. `make faulttest`; CI runs it. Prints the time to the first 503 after the
+stop, the slowest answer during the outage, the time to recover, and the Redis phase's figures;
+exits 1 if a check fails.
 """
 
 import json
@@ -22,6 +26,34 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from stack import PYTHON, ROOT, manage, production_environment, start_gunicorn  # noqa: E402
 
 REPORT = ROOT / "tests" / "fixtures" / "reports" / "greater-manchester-quality-impact-2017-report.txt"
+REDIS_URL = "redis://127.0.0.1:6379/15"
+REDIS_START = ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
+               "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log"]  # fmt: skip
+
+
+def redis_up():
+    result = subprocess.run(["redis-cli", "-p", "6379", "ping"], capture_output=True, text=True)
+    return result.stdout.strip() == "PONG"
+
+
+def start_redis():
+    subprocess.run(REDIS_START, check=True, capture_output=True)
+    for _ in range(50):
+        if redis_up():
+            return
+        time.sleep(0.1)
+    raise SystemExit("redis did not start")
+
+
+def get(url):
+    """(status, body) of one request; status 0 when no answer came."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+    except OSError:
+        return 0, ""
 
 
 def pg_ctl(server, *args):
@@ -44,7 +76,11 @@ def main():
         server = pgserver.get_server(Path(directory) / "pgdata", cleanup_mode="stop")
         socket_dir = server.get_postmaster_info().socket_dir
         database_url = f"postgres://postgres@{quote(str(socket_dir), safe='')}/postgres"
-        environment = production_environment(database_url, VAR_DIR=str(Path(directory) / "var"), LOG_LEVEL="CRITICAL")
+        if not redis_up():
+            start_redis()
+        environment = production_environment(
+            database_url, VAR_DIR=str(Path(directory) / "var"), LOG_LEVEL="CRITICAL", REDIS_URL=REDIS_URL
+        )
         manage(environment, "migrate", "--noinput")
         manage(environment, "load_bundled_data")
         manage(environment, "import_report", str(REPORT))
@@ -82,7 +118,20 @@ def main():
             started_at = time.monotonic()
             pg_ctl(server, "-w", "-o", '-h ""', "-o", f"-k {socket_dir}", "-l", str(server.log), "start")
             time.sleep(4)
+            # Redis: stop it mid-load (no save), watch pages and /readyz, start it again.
+            ready_before_redis_stop = get(url + "/readyz/")
+            redis_stopped_at = time.monotonic()
+            subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True)
+            time.sleep(1)
+            ready_during_redis_outage = get(url + "/readyz/")
+            time.sleep(3)
+            redis_started_at = time.monotonic()
+            start_redis()
+            time.sleep(6)  # past the cache's back-off (dashboard.caching.CACHE_RETRY_SECONDS)
+            ready_after_redis = get(url + "/readyz/")
         finally:
+            if not redis_up():
+                start_redis()
             stop.set()
             for thread in threads:
                 thread.join(timeout=60)
@@ -93,7 +142,9 @@ def main():
         # finished before the stop, and those that began during the outage.
         before = [s for s in samples if s[0] + s[2] < stopped_at]
         outage = [s for s in samples if stopped_at <= s[0] < started_at]
-        after = [s for s in samples if s[0] >= started_at]
+        after = [s for s in samples if started_at <= s[0] < redis_stopped_at]
+        redis_outage = [s for s in samples if redis_stopped_at <= s[0] < redis_started_at]
+        redis_after = [s for s in samples if s[0] >= redis_started_at]
         first_503 = next((s for s in outage if s[1] == 503), None)
         first_ok = next((s for s in after if s[1] == 200), None)
         slowest = max((s[2] for s in outage), default=0)
@@ -110,6 +161,17 @@ def main():
             failures.append(f"an answer took {slowest:.2f}s while the database was down (limit 2s)")
         if first_ok is None:
             failures.append("the site did not recover after the database came back")
+        if not redis_outage or any(s[1] != 200 for s in redis_outage + redis_after):
+            failures.append(
+                "pages did not all answer 200 while Redis was down or after: "
+                f"{sorted({s[1] for s in redis_outage + redis_after})} ({len(redis_outage)} during the outage)"
+            )
+        if ready_before_redis_stop != (200, "ok"):
+            failures.append(f"/readyz before Redis stopped: {ready_before_redis_stop}")
+        if ready_during_redis_outage[0] != 200 or "degraded" not in ready_during_redis_outage[1]:
+            failures.append(f"/readyz did not report Redis as degraded: {ready_during_redis_outage}")
+        if ready_after_redis != (200, "ok"):
+            failures.append(f"/readyz after Redis came back: {ready_after_redis}")
         after_export = export_report(environment)
         if after_export != baseline:
             failures.append("the report's data differs from before: a write was half-done")
@@ -119,6 +181,11 @@ def main():
             f"slowest_during_outage={slowest:.2f}s "
             f"recovered_after={(first_ok[0] + first_ok[2] - started_at) if first_ok else float('nan'):.2f}s "
             f"export_unchanged={after_export == baseline}"
+        )
+        print(
+            f"REDIS requests_during_outage={len(redis_outage)} statuses={sorted({s[1] for s in redis_outage})} "
+            f"slowest_during_outage={max((s[2] for s in redis_outage), default=0):.2f}s "
+            f"readyz_during_outage={ready_during_redis_outage[1]!r} readyz_after={ready_after_redis[1]!r}"
         )
         server.cleanup()
     for failure in failures:

@@ -45,8 +45,8 @@ def start_gunicorn(environment, workers=4):
     port = free_port()
     manage(environment, "collectstatic", "--noinput")
     process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "dashboard.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--timeout", "30", "--log-level", "warning"],
+        [PYTHON, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--access-logfile", "/dev/null", "--log-level", "warning"],
         cwd=ROOT, env=environment,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

@@ -5,14 +5,26 @@ Every key includes the data version that PostgreSQL triggers bump on any write t
 invalidation list to keep in step with the pages. One query (the version) is the price of a hit.
 ETag and Last-Modified come from the same version, so a browser or CDN revalidating an unchanged
 page gets a 304 without the page being rendered.
+
+A page is keyed on the host (pages write absolute links) and on the query parameters it reads,
+in a canonical order. Any other parameter (utm_source, fbclid, an attacker's random string) is
+dropped before the page is rendered, so it shares the canonical entry instead of rendering the
+page again, and can never appear in what is cached for everyone.
+
+The cache is an optimisation, never a dependency: when Redis is unreachable the page is rendered
+from the database and the fault is logged (once per back-off period, not once per request).
 """
 
 import datetime
 import hashlib
+import inspect
+import logging
+import threading
+import time
 from functools import wraps
 
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils.http import http_date
 
 from inspections.models import DataVersion
@@ -21,15 +33,126 @@ CACHE_SECONDS = 60 * 60
 BROWSER_MAX_AGE = 60
 # Response attributes that middleware reads later (embed framing, CSP); kept with the page.
 CARRIED_ATTRIBUTES = ("xframe_options_exempt", "_csp_replace")
+# After a cache error, skip the cache for this long: a dead Redis costs one failed connection
+# per process per period, not one per request.
+CACHE_RETRY_SECONDS = 5.0
+
+log = logging.getLogger("dashboard.cache")
+
+# Every chart page reads ?embed=<chart id> (dashboard.views.render_page).
+EMBED = ("embed",)
+# The query parameters each page reads, for pages declared with a bare @cached_page. Keyed by the
+# view's module and name; a view may instead say it with @cached_page(params=[...]).
+PAGE_PARAMETERS = {
+    "dashboard.views.home": (
+        *("scope", "kind", "owner", "framework", "round", "year", "rating"),  # LeagueTableFilter
+        *("sort", "page", "per_page", "_export"),  # RequestConfig, the export
+        *EMBED,
+    ),
+    "dashboard.views.about": (),
+    "dashboard.views.accessibility": (),
+    "dashboard.views.provider_detail": EMBED,
+    "dashboard.views.owner_list": EMBED,
+    "dashboard.views.owner_detail": EMBED,
+    "dashboard.views.inspection_detail": EMBED,
+    "dashboard.views.inspection_standard": EMBED,
+    "dashboard.views.standard_detail": ("page", *EMBED),
+    "dashboard.views.standard_list": (),
+    "dashboard.views.compare": ("inspection", *EMBED),
+    "dashboard.views.search_page": ("q", "provider", "owner", "standard", "framework", "year", "kind", "page"),
+    "dashboard.round_views.round_list": EMBED,
+    "dashboard.round_views.round_detail": EMBED,
+}
 
 
-def cached_page(view):
+def view_parameters(view):
+    """The query parameters a view reads, or None if not known (then every parameter counts)."""
+    operation = getattr(view, "__self__", None)
+    if operation is not None and hasattr(operation, "view_func"):
+        # A django-ninja operation (decorate_view): its function's signature is its parameters.
+        names = inspect.signature(operation.view_func).parameters
+        return tuple(name for name in names if name != "request")
+    return PAGE_PARAMETERS.get(f"{view.__module__}.{getattr(view, '__qualname__', '')}")
+
+
+def canonical_query(query, params):
+    """The query string of the parameters a page reads, sorted by name (each name's values in
+    their given order: the order of compared inspections is meaningful)."""
+    canonical = QueryDict(mutable=True)
+    for name in sorted(query if params is None else set(params) & set(query)):
+        canonical.setlist(name, query.getlist(name))
+    canonical._mutable = False
+    return canonical
+
+
+class PageCache:
+    """The shared cache, skipped for a few seconds after it fails (Redis down or unreachable)."""
+
+    def __init__(self):
+        self.down_until = 0.0
+        self.lock = threading.Lock()
+
+    def available(self):
+        return time.monotonic() >= self.down_until
+
+    def failed(self, operation, error):
+        with self.lock:
+            first = self.available()
+            self.down_until = time.monotonic() + CACHE_RETRY_SECONDS
+        if first:
+            log.warning("page cache unavailable (%s: %s); rendering pages from the database", operation, error)
+
+    def get(self, key):
+        if not self.available():
+            return None
+        try:
+            return cache.get(key)
+        except Exception as error:  # any cache backend failure: render from the database
+            self.failed("get", error)
+            return None
+
+    def set(self, key, value, timeout):
+        if not self.available():
+            return
+        try:
+            cache.set(key, value, timeout)
+        except Exception as error:
+            self.failed("set", error)
+
+
+page_cache = PageCache()
+
+
+def cache_status():
+    """'ok', or why the shared cache is not usable (for /readyz)."""
+    try:
+        cache.set("readyz:probe", "1", 10)
+        if cache.get("readyz:probe") != "1":
+            return "degraded: the page cache does not keep values"
+    except Exception as error:
+        page_cache.failed("probe", error)
+        return f"degraded: page cache unavailable ({type(error).__name__}); pages are rendered from the database"
+    return "ok"
+
+
+def cached_page(view=None, *, params=None):
+    """Cache a GET view's 200 responses. `params`: the query parameters the view reads (default:
+    PAGE_PARAMETERS or the API operation's signature; if neither knows, every parameter counts)."""
+    if view is None:
+        return lambda view: cached_page(view, params=params)
+    reads = tuple(params) if params is not None else view_parameters(view)
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
+        query = canonical_query(request.GET, reads)
+        # The page sees only what it reads, so what is cached never carries anyone's junk.
+        request.GET = query
+        request.META["QUERY_STRING"] = query.urlencode()
         version, changed_at = DataVersion.current()
-        path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:24]
+        identity = f"{request.get_host()}\n{request.path}\n{request.META['QUERY_STRING']}"
+        path_hash = hashlib.sha256(identity.encode()).hexdigest()[:24]
         # Citations on a page carry today's date as the access date, so a page is kept for a day at most.
         today = datetime.date.today().isoformat()
         etag = f'"v{version}-{today}-{path_hash}"'
@@ -37,14 +160,14 @@ def cached_page(view):
             response = HttpResponseNotModified()
             return decorate(response, etag, changed_at)
         key = f"page:v{version}:{today}:{path_hash}"
-        entry = cache.get(key)
+        entry = page_cache.get(key)
         if entry is None:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming or response.has_header("Content-Disposition"):
                 # Errors and downloads are not cached; an error must not be served twice.
                 return response
             attributes = {name: getattr(response, name) for name in CARRIED_ATTRIBUTES if hasattr(response, name)}
-            cache.set(key, (response.content, response["Content-Type"], attributes), CACHE_SECONDS)
+            page_cache.set(key, (response.content, response["Content-Type"], attributes), CACHE_SECONDS)
         else:
             content, content_type, attributes = entry
             response = HttpResponse(content, content_type=content_type)
@@ -52,6 +175,7 @@ def cached_page(view):
                 setattr(response, name, value)
         return decorate(response, etag, changed_at)
 
+    wrapper.page_parameters = reads
     return wrapper
 
 

@@ -1,5 +1,7 @@
 """Open data: bulk downloads, data releases, and the Atom feed of releases and corrections."""
 
+import itertools
+
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -10,11 +12,12 @@ from django.utils.feedgenerator import Atom1Feed
 from dashboard.caching import cached_page
 from inspections.datasets import ATTRIBUTION, DATASETS, FORMATS, LICENCE, LICENCE_URL, stream_csv, stream_json
 from inspections.models import Correction, DataRelease, ReleaseFile
+from inspections.text_guard import strip_control_characters
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
-@cached_page
+@cached_page(params=())
 def data_index(request):
     releases = list(DataRelease.objects.order_by("-released_at", "-id")[:50])
     return render(
@@ -45,14 +48,22 @@ def data_download(request, slug, fmt):
     dataset = dataset_or_404(slug, fmt)
     now = timezone.now()
     stream = stream_csv(dataset) if fmt == "csv" else stream_json(dataset, now)
-    response = StreamingHttpResponse(stream, content_type=CONTENT_TYPES[fmt])
+    response = StreamingHttpResponse(started(stream), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="crc-{slug}-{now:%Y-%m-%d}.{fmt}"'
     response["X-Generated-At"] = now.isoformat(timespec="seconds")
     response["Cache-Control"] = "no-cache"
     return response
 
 
-@cached_page
+def started(stream):
+    """The stream with its first rows already read. The database is asked here, in the view, so an
+    outage is a 503 from DatabaseUnavailableMiddleware rather than a response that breaks off after
+    its headers were sent."""
+    first = list(itertools.islice(stream, 2))  # the header, then the chunk holding the first rows
+    return itertools.chain(first, stream)
+
+
+@cached_page(params=())
 def release_detail(request, identifier):
     release = get_object_or_404(DataRelease, identifier=identifier)
     files = {(f.dataset, f.format): f for f in release.files.defer("content")}
@@ -91,15 +102,19 @@ class ReleasesAndCorrectionsFeed(Feed):
         corrections = list(Correction.objects.select_related("inspection").order_by("-made_at")[:50])
         return sorted([*releases, *corrections], key=self.item_pubdate, reverse=True)[:50]
 
+    # Text editors typed may hold a control character (stored before they were refused), which
+    # XML cannot carry at all: the feed drops them so it stays well-formed.
     def item_title(self, item):
         if isinstance(item, DataRelease):
             return f"Data release {item.identifier}"
-        return f"Correction: {item.inspection_label}"
+        return strip_control_characters(f"Correction: {item.inspection_label}")
 
     def item_description(self, item):
         if isinstance(item, DataRelease):
-            return " ".join(filter(None, [item.changelog.get("summary", ""), item.notes]))
-        return f"Reason: {item.reason}. Changed: {item.changes}"
+            text = " ".join(filter(None, [item.changelog.get("summary", ""), item.notes]))
+        else:
+            text = f"Reason: {item.reason}. Changed: {item.changes}"
+        return strip_control_characters(text)
 
     def item_link(self, item):
         if isinstance(item, DataRelease):
@@ -120,4 +135,4 @@ class ReleasesAndCorrectionsFeed(Feed):
         return self.item_pubdate(item)
 
 
-releases_feed = cached_page(ReleasesAndCorrectionsFeed())
+releases_feed = cached_page(ReleasesAndCorrectionsFeed(), params=())

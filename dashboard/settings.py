@@ -4,6 +4,7 @@ Every setting has a safe development default so a fresh clone runs at once; prod
 (DEBUG=False) refuses to start without SECRET_KEY and ALLOWED_HOSTS. See .env.example.
 """
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "dashboard.middleware.RequestLogMiddleware",
+    # Before anything reads a body (sessions, CSRF, login): an oversized one is refused unread.
+    "dashboard.middleware.RequestBodyLimitMiddleware",
     "dashboard.middleware.RejectNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "dashboard.middleware.PermissionsPolicyMiddleware",
@@ -85,12 +88,25 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five failed logins for one username from one address lock that pair out for an hour.
+# Five failed logins for one username from one address lock that pair out, and five from one
+# address (any usernames: password spraying) lock that address, each for a few minutes: a delay,
+# not an hour's lock. An anonymous flood locks out only its own address, never an editor elsewhere,
+# provided the client address is the real one: behind proxies set TRUSTED_PROXY_COUNT (below).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "5")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
+# How many proxies that append to X-Forwarded-For stand in front of the app (docker-compose: the
+# TLS load balancer and nginx, 2). 0: the app is reached directly and REMOTE_ADDR is the client.
+# django-ipware (what AXES_IPWARE_PROXY_COUNT configures) is not installed, so axes asks our own
+# ten lines, dashboard.middleware.client_ip.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "dashboard.middleware.client_ip"
+
+# Request bodies: the importer takes reports up to 20 MB; a multipart upload adds a little.
+# Anything larger is refused by RequestBodyLimitMiddleware before it is read (nginx: 21m too).
+MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_MB", "21")) * 1024 * 1024
 
 # The admin lives where ADMIN_URL says, so its address is not guessable from the code.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
@@ -145,7 +161,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # process memory otherwise (development and tests). Keys carry the data version, so never stale.
 if os.environ.get("REDIS_URL"):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            # A dead or unreachable Redis must cost a page milliseconds, not a hung worker: pages
+            # then render from the database (dashboard/caching.py).
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.25")),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.25")),
+            },
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

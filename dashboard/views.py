@@ -19,7 +19,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from dashboard import charts
-from dashboard.caching import cached_page
+from dashboard.caching import cache_status, cached_page
 from dashboard.filters import LeagueTableFilter
 from dashboard.forms import CompareForm, SearchForm
 from dashboard.tables import LeagueTable
@@ -37,6 +37,9 @@ from inspections.models import (
 )
 
 EXPORT_FORMATS = ("csv", "json")
+# The league table's pagination parameters: anything else is a 400, never a 500 or a huge page.
+MAX_PER_PAGE = 100
+MAX_PAGE = 100_000
 
 
 def render_page(request, template, context, chart_list=(), status=200):
@@ -81,6 +84,12 @@ def home(request):
         )
     queryset = filterset.qs.for_league_table([standard.code for standard in standards])
     table = LeagueTable(queryset, standards=standards)
+    for name, largest in (("per_page", MAX_PER_PAGE), ("page", MAX_PAGE)):
+        value = request.GET.get(name, "1")
+        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= largest):
+            return HttpResponseBadRequest(
+                f"{name} must be a whole number from 1 to {largest}.", content_type="text/plain"
+            )
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
 
     export_format = request.GET.get("_export")
@@ -490,14 +499,18 @@ def healthz(request):
 
 
 def readyz(request):
-    """The database answers: send traffic here."""
+    """The database answers: send traffic here. Without the page cache (Redis) pages still render
+    from the database, so that is reported as degraded, still 200, not a reason to stop traffic."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except (OperationalError, InterfaceError):
         connection.close_if_unusable_or_obsolete()
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")
+    status = cache_status()
+    response = HttpResponse(status, content_type="text/plain")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @cached_page

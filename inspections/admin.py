@@ -7,7 +7,7 @@ Every change is recorded by the admin's LogEntry (the History button; Recent cha
 import json
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +15,7 @@ from django.db.models.functions import ExtractYear
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from inspections.admin_guards import guard_every_admin, year_problem
 from inspections.admin_import import report_import_view
 from inspections.models import (
     Correction,
@@ -61,9 +62,13 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(report__published__year=int(self.value()))
-        return queryset
+        if not self.value():
+            return queryset
+        problem = year_problem(self.value())
+        if problem:
+            messages.error(request, problem)
+            return queryset.none()
+        return queryset.filter(report__published__year=int(self.value()))
 
 
 @admin.register(SourceDocument)
@@ -568,10 +573,20 @@ class DataReleaseAdmin(admin.ModelAdmin):
 
 @admin.register(LogEntry)
 class LogEntryAdmin(ReadOnlyAdmin):
-    """Recent changes: who changed what, and when. Read-only, for superusers too."""
+    """Recent changes: who changed what, and when. Read-only, for superusers too. Editors see
+    their own entries only, so the list is not a directory of every staff username."""
 
     superusers_may_add = superusers_may_change = False
     list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change_message"]
     list_filter = ["action_flag", "content_type"]
     search_fields = ["object_repr", "change_message", "user__username"]
     date_hierarchy = "action_time"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+
+# Last, once every admin is registered: no admin form accepts a control character, and no date
+# hierarchy an impossible date.
+guard_every_admin(admin.site)

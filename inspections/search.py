@@ -18,13 +18,15 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from inspections.models import SearchEntry
+from inspections.text_guard import strip_control_characters
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 200
 # Highlights are marked with control characters, the headline is escaped, then the marks become
-# <mark>: report text can never inject markup (a stray control character in it could at worst
-# open an unclosed <mark>).
+# <mark>: report text can never inject markup, and a stray control character in it cannot unbalance
+# the marks (highlighted()).
 START, STOP = "\x02", "\x03"
+MARKS = re.compile("([\x02\x03])")
 PREFIX_WORD = re.compile(r"(?<![\w\"-])(\w{2,})\*")
 
 
@@ -119,6 +121,21 @@ def search(parsed, provider=None, owner=None, standard=None, framework=None, yea
 
 
 def highlighted(text):
-    """HTML of a headline: the text escaped, its matches in <mark>."""
-    html = escape(text.replace(STOP + " " + START, " "))
-    return mark_safe(html.replace(START, "<mark>").replace(STOP, "</mark>"))
+    """HTML of a headline: the text escaped, its matches in <mark>. A START or STOP that the text
+    itself held is indistinguishable from ours, so marks are paired as they come (a STOP with no
+    open mark, or a START inside one, is dropped; one left open is closed) and every other control
+    character is removed: whatever the text holds, the HTML is well-formed."""
+    parts = []
+    open_mark = False
+    for piece in MARKS.split(text.replace(STOP + " " + START, " ")):
+        if piece == START and not open_mark:
+            parts.append("<mark>")
+            open_mark = True
+        elif piece == STOP and open_mark:
+            parts.append("</mark>")
+            open_mark = False
+        elif piece not in (START, STOP):
+            parts.append(escape(strip_control_characters(piece)))
+    if open_mark:
+        parts.append("</mark>")
+    return mark_safe("".join(parts))

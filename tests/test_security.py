@@ -2,13 +2,18 @@
 
 import json
 import time
+from datetime import timedelta
 
 import psycopg2
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
-from django.test import TestCase, TransactionTestCase
+from django.test import RequestFactory, TestCase, TransactionTestCase
 from django.urls import reverse
+from django.utils import timezone
 
+from dashboard.middleware import client_ip
 from tests.base import load_test_bundle
 
 
@@ -85,6 +90,37 @@ class AdminLoginTests(TestCase):
         self.assertEqual(locked.status_code, 429)
         self.assertContains(locked, "Too many failed sign-in attempts", status_code=429)
 
+    def test_a_flood_from_other_addresses_cannot_lock_an_editor_out(self):
+        for number in range(20):
+            self.client.post(
+                reverse("admin:login"),
+                {"username": "editor", "password": "wrong password", "next": "/admin/"},
+                REMOTE_ADDR=f"192.0.2.{number % 4}",
+            )
+        self.assertEqual(self.login("a long editor password").status_code, 302)
+
+    def test_spraying_one_password_across_usernames_locks_the_address(self):
+        for number in range(5):
+            self.client.post(
+                reverse("admin:login"),
+                {"username": f"guess{number}", "password": "Winter2026!", "next": "/admin/"},
+                REMOTE_ADDR="198.51.100.7",
+            )
+        sprayed = self.client.post(
+            reverse("admin:login"),
+            {"username": "editor", "password": "a long editor password", "next": "/admin/"},
+            REMOTE_ADDR="198.51.100.7",
+        )
+        self.assertEqual(sprayed.status_code, 429)
+
+    def test_the_lock_is_a_short_delay_not_an_hour(self):
+        self.assertLessEqual(settings.AXES_COOLOFF_TIME, timedelta(minutes=15))
+        for _ in range(5):
+            self.login("wrong password")
+        self.assertEqual(self.login("a long editor password").status_code, 429)
+        AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1))
+        self.assertEqual(self.login("a long editor password").status_code, 302)
+
     def test_a_correct_password_signs_in(self):
         self.assertEqual(self.login("a long editor password").status_code, 302)
 
@@ -130,3 +166,25 @@ class SlowDatabaseTests(TransactionTestCase):
         self.assertNotContains(response, "Traceback", status_code=503)
         self.assertLess(elapsed, 2.0)
         self.assertEqual(self.client.get(reverse("dashboard:home")).status_code, 200)
+
+
+class ClientAddressTests(TestCase):
+    """Behind TRUSTED_PROXY_COUNT proxies the client is that many entries from the right of
+    X-Forwarded-For; whatever the client itself put further left is ignored."""
+
+    def address(self, forwarded, count):
+        request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+        with self.settings(TRUSTED_PROXY_COUNT=count):
+            return client_ip(request)
+
+    def test_without_proxies_the_peer_is_the_client(self):
+        self.assertEqual(self.address("203.0.113.9", 0), "10.0.0.2")
+
+    def test_behind_nginx_the_last_forwarded_entry_is_the_client_even_if_spoofed(self):
+        self.assertEqual(self.address("6.6.6.6, 203.0.113.9", 1), "203.0.113.9")
+
+    def test_behind_a_load_balancer_and_nginx(self):
+        self.assertEqual(self.address("6.6.6.6, 203.0.113.9, 10.0.0.1", 2), "203.0.113.9")
+
+    def test_a_header_too_short_falls_back_to_the_peer(self):
+        self.assertEqual(self.address("", 2), "10.0.0.2")
