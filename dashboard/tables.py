@@ -48,7 +48,9 @@ class LeagueTable(tables.Table):
     owner = tables.Column(
         accessor="owner__name", verbose_name="Owner at inspection", default="not stated", order_by=("owner__name",)
     )
-    published = tables.Column(accessor="report__published", verbose_name="Published", order_by=("report__published",))
+    published = tables.Column(
+        accessor="report__published", verbose_name="Published", order_by=("report__published",), empty_values=()
+    )
     overall = RatingColumn(accessor="overall_rating", verbose_name="Overall rating")
     total_score = tables.Column(verbose_name="Score (our computation)", empty_values=())
     ratings_recorded = tables.Column(verbose_name="Standard ratings recorded", empty_values=())
@@ -89,7 +91,7 @@ class LeagueTable(tables.Table):
         return value
 
     def render_published(self, value, record):
-        return record.report.published_text
+        return record.report.when_text
 
     def value_published(self, value, record):
         return record.report.published_iso or ""

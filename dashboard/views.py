@@ -141,8 +141,10 @@ def national_distribution(standards):
 @cached_page
 def provider_detail(request, slug):
     provider = get_object_or_404(Provider.objects.prefetch_related("ownerships__owner"), slug=slug)
-    inspections = list(
-        provider.inspections.with_details().order_by("report__published", "pk").prefetch_related("report__framework")
+    # In time order, an undated inspection placed by its round (Report.sort_date).
+    inspections = sorted(
+        provider.inspections.with_details().order_by("report__published", "pk").prefetch_related("report__framework"),
+        key=lambda inspection: (inspection.report.sort_date, inspection.pk),
     )
     standards = [s for s in rated_standards() if s.applies_to_kind(provider.kind)]
     grid = []
@@ -164,7 +166,7 @@ def provider_detail(request, slug):
             "other_facts": other_facts,
             "title": provider.name,
         },  # fmt: skip
-        [charts.rating_timeline(inspections), charts.facts_over_time(inspections)],
+        [charts.rating_timeline(provider, inspections), charts.facts_over_time(provider, inspections)],
     )
 
 
@@ -305,7 +307,7 @@ def inspection_detail(request, pk):
             "recommendations": recommendations,
             "tables": inspection.report.tables.all(),
             "citation": citation(request, inspection),
-            "title": f"{inspection.provider.name}, {inspection.report.published_text}",
+            "title": f"{inspection.provider.name}, {inspection.report.when_text}",
         },
         chart_list,
     )

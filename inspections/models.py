@@ -5,6 +5,7 @@ field), never a default. Every published value carries its source document and w
 Invariants live in database constraints; `clean()` repeats the few the admin must explain.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -503,7 +504,24 @@ class Report(models.Model):
 
     @property
     def published_text(self):
-        return format_partial_date(self.published, self.published_precision) or "not stated"
+        return format_partial_date(self.published, self.published_precision) or "date not stated"
+
+    @property
+    def when_text(self):
+        """The publication date, or 'date not stated' with the round that places the report in time
+        (load `round` with the report: InspectionQuerySet.with_catalogue does)."""
+        if self.published or not self.round_id:
+            return self.published_text
+        return f"date not stated, {self.round.short_name} round"
+
+    @property
+    def sort_date(self):
+        """Where the report falls in time: its date, else the start of its round, else last."""
+        if self.published:
+            return self.published
+        if self.round_id and self.round.started:
+            return self.round.started
+        return datetime.date.max
 
     @property
     def published_iso(self):
@@ -539,7 +557,7 @@ class Report(models.Model):
 
 class InspectionQuerySet(models.QuerySet):
     def with_catalogue(self):
-        return self.select_related("report__framework", "report__document", "provider", "owner")
+        return self.select_related("report__framework", "report__document", "report__round", "provider", "owner")
 
     def with_details(self):
         return self.with_catalogue().prefetch_related(
@@ -735,6 +753,13 @@ class Inspection(Sourced):
     @property
     def overall(self):
         return Rating(self.overall_rating) if self.overall_rating is not None else None
+
+    @property
+    def overall_text(self):
+        """The overall rating in words; without one, what the record says instead."""
+        if self.overall_rating is not None:
+            return self.overall.label
+        return self.overall_rating_note or "not published in any source we hold"
 
     def clean(self):
         errors = {}
