@@ -3,7 +3,6 @@
 from plotly import graph_objects as go
 
 from dashboard.charts.base import (
-    ERA_AXIS,
     NOT_RECORDED,
     RATING_COLOURS,
     RATING_PATTERNS,
