@@ -7,14 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from dashboard.caching import cached_page
+from dashboard.pages import public_page
 from inspections.datasets import ATTRIBUTION, DATASETS, FORMATS, LICENCE, LICENCE_URL, stream_csv, stream_json
 from inspections.models import Correction, DataRelease, ReleaseFile
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
-@cached_page
+@public_page
 def data_index(request):
     releases = list(DataRelease.objects.order_by("-released_at", "-id")[:50])
     return render(
@@ -52,7 +52,7 @@ def data_download(request, slug, fmt):
     return response
 
 
-@cached_page
+@public_page
 def release_detail(request, identifier):
     release = get_object_or_404(DataRelease, identifier=identifier)
     files = {(f.dataset, f.format): f for f in release.files.defer("content")}
@@ -99,7 +99,9 @@ class ReleasesAndCorrectionsFeed(Feed):
     def item_description(self, item):
         if isinstance(item, DataRelease):
             return " ".join(filter(None, [item.changelog.get("summary", ""), item.notes]))
-        return f"Reason: {item.reason}. Changed: {item.changes}"
+        made = item.made_at.strftime("%-d %B %Y")
+        reason = item.reason.strip().rstrip(".") or "none given"
+        return f"Corrected on {made}. {item.in_words()} Reason: {reason}."
 
     def item_link(self, item):
         if isinstance(item, DataRelease):
@@ -120,4 +122,4 @@ class ReleasesAndCorrectionsFeed(Feed):
         return self.item_pubdate(item)
 
 
-releases_feed = cached_page(ReleasesAndCorrectionsFeed())
+releases_feed = public_page(ReleasesAndCorrectionsFeed())

@@ -19,7 +19,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from dashboard import charts
-from dashboard.caching import cached_page
+from dashboard.pages import allow_framing, public_page
 from dashboard.filters import LeagueTableFilter
 from dashboard.forms import CompareForm, SearchForm
 from dashboard.tables import LeagueTable
@@ -53,10 +53,7 @@ def render_page(request, template, context, chart_list=(), status=200):
         if chart is None:
             raise Http404(f"This page has no chart called {embed!r}.")
         response = render(request, "dashboard/embed.html", {"chart": chart, "page_title": context.get("title", "")})
-        # Embeds are meant to be framed by other sites; every other page refuses framing.
-        response.xframe_options_exempt = True
-        response._csp_replace = {"frame-ancestors": ["*"]}
-        return response
+        return allow_framing(response)
     return render(request, template, context, status=status)
 
 
@@ -68,7 +65,7 @@ def rated_standards():
     )
 
 
-@cached_page
+@public_page
 def home(request):
     standards = rated_standards()
     filterset = LeagueTableFilter(request.GET, queryset=Inspection.objects.rated())
@@ -138,7 +135,7 @@ def national_distribution(standards):
     )
 
 
-@cached_page
+@public_page
 def provider_detail(request, slug):
     provider = get_object_or_404(Provider.objects.prefetch_related("ownerships__owner"), slug=slug)
     # In time order, an undated inspection placed by its round (Report.sort_date).
@@ -173,7 +170,7 @@ def provider_detail(request, slug):
 PROVIDERS_LISTED_PER_OWNER = 12
 
 
-@cached_page
+@public_page
 def owner_list(request):
     """Rating counts per owner in one aggregate, and at most a dozen providers listed per owner
     (the owner's page lists them all), so the page does not grow with the number of providers."""
@@ -209,7 +206,7 @@ def owner_list(request):
     )
 
 
-@cached_page
+@public_page
 def owner_detail(request, slug):
     owner = get_object_or_404(OwnerGroup, slug=slug)
     ownerships = owner.ownerships.select_related("provider").order_by("provider__name", "period")
@@ -245,7 +242,7 @@ def standards_by_domain(inspection):
     return sorted(grouped.items(), key=lambda item: item[0].position)
 
 
-@cached_page
+@public_page
 def inspection_detail(request, pk):
     inspection = load_inspection(pk)
     framework = inspection.report.framework
@@ -306,6 +303,7 @@ def inspection_detail(request, pk):
             "joint_findings": joint_findings,
             "recommendations": recommendations,
             "tables": inspection.report.tables.all(),
+            "corrections": list(inspection.corrections.order_by("made_at", "id")),
             "citation": citation(request, inspection),
             "title": f"{inspection.provider.name}, {inspection.report.when_text}",
         },
@@ -321,7 +319,7 @@ def citation(request, inspection, standard=None, rating=None):
     return cite_inspection(inspection, permalink(request), datetime.date.today(), standard, rating)
 
 
-@cached_page
+@public_page
 def inspection_standard(request, pk, code):
     inspection = load_inspection(pk)
     standard = next((s for s in inspection.report.framework.standards.all() if s.code == code), None)
@@ -373,7 +371,7 @@ def inspection_standard(request, pk, code):
 RANKING_PER_PAGE = 50
 
 
-@cached_page
+@public_page
 def standard_detail(request, framework, code):
     standard = get_object_or_404(
         Standard.objects.select_related("framework", "domain").prefetch_related("key_questions"),
@@ -440,7 +438,7 @@ def standard_detail(request, framework, code):
     )
 
 
-@cached_page
+@public_page
 def standard_list(request):
     standards = Standard.objects.select_related("framework", "domain").order_by("framework__started", "position")
     frameworks = Framework.objects.order_by("started")
@@ -449,7 +447,7 @@ def standard_list(request):
     )
 
 
-@cached_page
+@public_page
 def compare(request):
     if "inspection" not in request.GET:
         return render(request, "dashboard/compare.html", {"form": CompareForm(), "title": "Compare"})
@@ -481,7 +479,7 @@ def compare(request):
     )
 
 
-@cached_page
+@public_page
 def accessibility(request):
     return render(request, "dashboard/accessibility.html", {"title": "Accessibility statement"})
 
@@ -502,7 +500,7 @@ def readyz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-@cached_page
+@public_page
 def about(request):
     completeness = (
         Inspection.objects.rated()
@@ -520,7 +518,7 @@ SEARCH_EXAMPLES = ["home visits", '"domestic abuse" planning', "supervis* -unpai
 SEARCH_RESULTS_PER_PAGE = 20
 
 
-@cached_page
+@public_page
 def search_page(request):
     form = SearchForm(request.GET or None)
     context = {"form": form, "examples": SEARCH_EXAMPLES, "title": "Search"}

@@ -6,6 +6,7 @@ Invariants live in database constraints; `clean()` repeats the few the admin mus
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -1285,6 +1286,71 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.inspection_label}: {self.reason[:60]}"
+
+    def changed_values(self):
+        """[CorrectionLine(what, old, new, note)], one per line of `changes`.
+
+        Imports and the admin write each changed value as `what: 'old' -> 'new'` (the import
+        adds ` (imported from FILE)`); a line in another form (an older admin change message) is
+        kept whole in `what`, with no old or new value.
+        """
+        lines = []
+        for line in self.changes.splitlines():
+            match = CHANGE_LINE.match(line.strip())
+            if match:
+                lines.append(CorrectionLine(match["what"], match["old"], match["new"], match["note"] or ""))
+            elif line.strip():
+                lines.append(CorrectionLine(line.strip(), None, None, ""))
+        return lines
+
+    def in_words(self):
+        """The changes as sentences: '2.2 Planning rating: Rating changed from Inadequate to Good.'"""
+        return " ".join(line.in_words() for line in self.changed_values())
+
+    @staticmethod
+    def change_line(what, old, new):
+        """One changed value as `changes` records it: on one line, long text shortened."""
+        return f"{what}: '{one_line(old)}' -> '{one_line(new)}'"
+
+
+CHANGE_LINE = re.compile(r"^(?P<what>.+?): '(?P<old>.*)' -> '(?P<new>.*)'(?: \((?P<note>imported from .+)\))?$")
+
+
+@dataclass(frozen=True)
+class CorrectionLine:
+    what: str
+    old: str | None
+    new: str | None
+    note: str
+
+    def in_words(self):
+        if self.old is None:
+            return self.what if self.what.endswith(".") else f"{self.what}."
+        old, new = blank_if_none(self.old), blank_if_none(self.new)
+        if not old:
+            sentence = f"{self.what} set to {new}"
+        elif not new:
+            sentence = f"{self.what} cleared (was {old})"
+        else:
+            sentence = f"{self.what} changed from {old} to {new}"
+        return f"{sentence} ({self.note})." if self.note else f"{sentence}."
+
+    @property
+    def old_shown(self):
+        return blank_if_none(self.old) or "blank"
+
+    @property
+    def new_shown(self):
+        return blank_if_none(self.new) or "blank"
+
+
+def blank_if_none(value):
+    return "" if value in (None, "None") else value
+
+
+def one_line(value, limit=300):
+    text = " ".join(str("" if value is None else value).split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 class DataRelease(models.Model):
