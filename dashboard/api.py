@@ -16,8 +16,8 @@ from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
 
-from dashboard.pages import public_page
 from dashboard.filters import RATING_BY_SLUG, RATING_CHOICES
+from dashboard.pages import public_page
 from inspections.models import (
     Framework,
     Inspection,

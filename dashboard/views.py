@@ -19,9 +19,9 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from dashboard import charts
-from dashboard.pages import allow_framing, public_page
 from dashboard.filters import LeagueTableFilter
 from dashboard.forms import CompareForm, SearchForm
+from dashboard.pages import allow_framing, public_page
 from dashboard.tables import LeagueTable
 from inspections import search
 from inspections.citations import cite_chart, cite_inspection
