@@ -15,6 +15,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
@@ -112,6 +113,8 @@ class SpreadsheetSafeExport(TableExport):
 
     def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
         dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
+        # Headers may carry markup for the page ("2.2 <span>Planning</span>"): plain words here.
+        dataset.headers = [" ".join(strip_tags(str(header)).split()) for header in dataset.headers]
         if self.format == "csv":
             rows = [[spreadsheet_safe(cell) for cell in row] for row in dataset]
             headers = dataset.headers
