@@ -16,8 +16,8 @@ from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
 
-from dashboard.caching import cached_page
 from dashboard.filters import RATING_BY_SLUG, RATING_CHOICES
+from dashboard.pages import public_page
 from inspections.models import (
     Framework,
     Inspection,
@@ -177,7 +177,7 @@ def provider_out(request, provider):
 
 
 @api.get("/providers", response={200: ProviderList, **ERRORS}, url_name="providers", tags=["providers"])
-@decorate_view(cached_page)
+@decorate_view(public_page)
 def list_providers(
     request,
     kind: Kind | None = Query(None, description="CRC or NPS."),
@@ -228,7 +228,7 @@ def inspection_summary(request, inspection):
 
 
 @api.get("/providers/{slug}", response={200: ProviderDetail, **ERRORS}, url_name="provider", tags=["providers"])
-@decorate_view(cached_page)
+@decorate_view(public_page)
 def get_provider(request, slug: str):
     """One provider, its owners over time and its inspections."""
     provider = Provider.objects.filter(slug=slug).prefetch_related("ownerships__owner").first()
@@ -275,7 +275,7 @@ def owner_out(request, owner):
 
 
 @api.get("/owners", response={200: OwnerList, **ERRORS}, url_name="owners", tags=["owners"])
-@decorate_view(cached_page)
+@decorate_view(public_page)
 def list_owners(request, page: int = PageNumber, page_size: int = PageSize):
     """The groups that owned CRCs (and the public sector, for the NPS)."""
     meta, items = paginate(request, OwnerGroup.objects.order_by("name", "pk"), page, page_size)
@@ -287,7 +287,7 @@ class OwnerDetail(OwnerOut):
 
 
 @api.get("/owners/{slug}", response={200: OwnerDetail, **ERRORS}, url_name="owner", tags=["owners"])
-@decorate_view(cached_page)
+@decorate_view(public_page)
 def get_owner(request, slug: str):
     """One owner group and every provider it owned at some time."""
     owner = OwnerGroup.objects.filter(slug=slug).first()
@@ -329,7 +329,7 @@ ORDERINGS = {
 
 
 @api.get("/inspections", response={200: InspectionList, **ERRORS}, url_name="inspections", tags=["inspections"])
-@decorate_view(cached_page)
+@decorate_view(public_page)
 def list_inspections(
     request,
     provider: str | None = Query(None, description="Provider slug."),
@@ -485,7 +485,7 @@ class InspectionDetail(Schema):
 
 
 @api.get("/inspections/{id}", response={200: InspectionDetail, **ERRORS}, url_name="inspection", tags=["inspections"])
-@decorate_view(cached_page)
+@decorate_view(public_page)
 def get_inspection(request, id: int = Path(..., ge=1, le=2**63 - 1)):
     """One inspection: every rating, key-question score, fact, finding and recommendation, each with its source."""
     inspection = (
@@ -553,7 +553,7 @@ def standards_queryset():
 
 
 @api.get("/standards", response={200: StandardList, **ERRORS}, url_name="standards", tags=["standards"])
-@decorate_view(cached_page)
+@decorate_view(public_page)
 def list_standards(
     request,
     framework: str | None = Query(None, description="Framework slug."),
@@ -574,7 +574,7 @@ def list_standards(
 @api.get(
     "/standards/{framework}/{code}", response={200: StandardOut, **ERRORS}, url_name="standard", tags=["standards"]
 )
-@decorate_view(cached_page)
+@decorate_view(public_page)
 def get_standard(request, framework: str, code: str):
     """One standard and its key questions."""
     standard = standards_queryset().filter(framework__slug=framework, code=code).first()

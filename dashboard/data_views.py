@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from dashboard.caching import cached_page
+from dashboard.pages import public_page
 from inspections.datasets import ATTRIBUTION, DATASETS, FORMATS, LICENCE, LICENCE_URL, stream_csv, stream_json
 from inspections.models import Correction, DataRelease, ReleaseFile
 from inspections.text_guard import strip_control_characters
@@ -17,7 +17,7 @@ from inspections.text_guard import strip_control_characters
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
-@cached_page(params=())
+@public_page(params=())
 def data_index(request):
     releases = list(DataRelease.objects.order_by("-released_at", "-id")[:50])
     return render(
@@ -63,7 +63,7 @@ def started(stream):
     return itertools.chain(first, stream)
 
 
-@cached_page(params=())
+@public_page(params=())
 def release_detail(request, identifier):
     release = get_object_or_404(DataRelease, identifier=identifier)
     files = {(f.dataset, f.format): f for f in release.files.defer("content")}
@@ -113,7 +113,9 @@ class ReleasesAndCorrectionsFeed(Feed):
         if isinstance(item, DataRelease):
             text = " ".join(filter(None, [item.changelog.get("summary", ""), item.notes]))
         else:
-            text = f"Reason: {item.reason}. Changed: {item.changes}"
+            made = item.made_at.strftime("%-d %B %Y")
+            reason = item.reason.strip().rstrip(".") or "none given"
+            text = f"Corrected on {made}. {item.in_words()} Reason: {reason}."
         return strip_control_characters(text)
 
     def item_link(self, item):
@@ -135,4 +137,4 @@ class ReleasesAndCorrectionsFeed(Feed):
         return self.item_pubdate(item)
 
 
-releases_feed = cached_page(ReleasesAndCorrectionsFeed(), params=())
+releases_feed = public_page(ReleasesAndCorrectionsFeed(), params=())

@@ -42,16 +42,47 @@ def order_nulls_last(queryset, field, is_descending):
     return queryset.order_by(expression, "provider__name"), True
 
 
+class ExportColumn(tables.Column):
+    """A column in the CSV and JSON downloads only, not on the page."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("orderable", False)
+        super().__init__(visible=False, **kwargs)
+
+
+def standard_header(standard):
+    """'2.2 Planning' on the page (the name smaller beneath the code) and in the downloads."""
+    return format_html(
+        '<span class="standard-code">{}</span> <span class="standard-name">{}</span>', standard.code, standard.name
+    )
+
+
 class LeagueTable(tables.Table):
     provider = tables.Column(accessor="provider__name", verbose_name="Provider", order_by=("provider__name",))
+    overall = RatingColumn(accessor="overall_rating", verbose_name="Overall rating")
     kind = tables.Column(accessor="provider__kind", verbose_name="Kind", order_by=("provider__kind", "provider__name"))
     owner = tables.Column(
         accessor="owner__name", verbose_name="Owner at inspection", default="not stated", order_by=("owner__name",)
     )
-    published = tables.Column(accessor="report__published", verbose_name="Published", order_by=("report__published",))
-    overall = RatingColumn(accessor="overall_rating", verbose_name="Overall rating")
-    total_score = tables.Column(verbose_name="Score (our computation)", empty_values=())
-    ratings_recorded = tables.Column(verbose_name="Standard ratings recorded", empty_values=())
+    published = tables.Column(
+        accessor="report__published", verbose_name="Published", order_by=("report__published",), empty_values=()
+    )
+    total_score = tables.Column(verbose_name="Score (our computation)", empty_values=(), exclude_from_export=True)
+    ratings_recorded = tables.Column(
+        verbose_name="Standard ratings recorded", empty_values=(), exclude_from_export=True
+    )
+    # The downloads say what each value is and where it comes from.
+    inspection_id = ExportColumn(accessor="pk", verbose_name="Inspection id")
+    url = ExportColumn(accessor="pk", verbose_name="URL")
+    published_precision = ExportColumn(accessor="report__published_precision", verbose_name="Published date precision")
+    round = ExportColumn(accessor="report__round", verbose_name="Round")
+    framework = ExportColumn(accessor="report__framework__name", verbose_name="Framework")
+    score_points = ExportColumn(accessor="total_score", verbose_name="Score points (our computation)")
+    standards_counted = ExportColumn(accessor="ratings_recorded", verbose_name="Standards counted in the score")
+    standards_rated = ExportColumn(accessor="pk", verbose_name="Standards the framework rates")
+    source_document = ExportColumn(accessor="report__document__title", verbose_name="Source document")
+    source_url = ExportColumn(accessor="report__document__url", verbose_name="Source document URL")
 
     class Meta:
         template_name = "dashboard/table.html"
@@ -61,14 +92,46 @@ class LeagueTable(tables.Table):
     def __init__(self, *args, standards=(), **kwargs):
         self.standards = list(standards)
         extra = [
-            (
-                rating_column_name(standard.code),
-                RatingColumn(standard=standard, verbose_name=standard.code, attrs={"th": {"title": standard.name}}),
-            )
+            (rating_column_name(standard.code), RatingColumn(standard=standard, verbose_name=standard_header(standard)))
             for standard in self.standards
         ]
-        sequence = ["provider", "kind", "owner", "published", "overall", *(name for name, _ in extra), "total_score", "ratings_recorded"]  # fmt: skip
+        sequence = [
+            "inspection_id",
+            "provider",
+            "overall",
+            "published",
+            "published_precision",
+            "round",
+            "kind",
+            "owner",
+            *(name for name, _ in extra),
+            "total_score",
+            "ratings_recorded",
+            "score_points",
+            "standards_counted",
+            "standards_rated",
+            "framework",
+            "source_document",
+            "source_url",
+            "url",
+        ]
         super().__init__(*args, extra_columns=extra, sequence=sequence, **kwargs)
+
+    def value_inspection_id(self, value, record):
+        return record.pk
+
+    def value_url(self, value, record):
+        request = getattr(self, "request", None)
+        return request.build_absolute_uri(record.get_absolute_url()) if request else record.get_absolute_url()
+
+    def value_round(self, value, record):
+        return record.report.round.short_name if record.report.round_id else ""
+
+    def value_score_points(self, value, record):
+        return "" if value is None else value
+
+    def value_standards_rated(self, value, record):
+        return record.report.framework.standards_per_provider
 
     def render_provider(self, value, record):
         return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
@@ -77,7 +140,14 @@ class LeagueTable(tables.Table):
         return value
 
     def render_kind(self, value, record):
-        return format_html('<abbr title="{}">{}</abbr>', record.provider.get_kind_display(), record.provider.kind)
+        # The abbreviation for the eye, its expansion for a screen reader.
+        expansion = record.provider.get_kind_display()
+        return format_html(
+            '<abbr title="{}"><span aria-hidden="true">{}</span><span class="visually-hidden">{}</span></abbr>',
+            expansion,
+            record.provider.kind,
+            expansion,
+        )
 
     def value_kind(self, value, record):
         return record.provider.kind
@@ -89,7 +159,7 @@ class LeagueTable(tables.Table):
         return value
 
     def render_published(self, value, record):
-        return record.report.published_text
+        return record.report.when_text
 
     def value_published(self, value, record):
         return record.report.published_iso or ""
@@ -101,11 +171,10 @@ class LeagueTable(tables.Table):
         if value is None:
             return "—"
         maximum = record.report.framework.maximum_total_score
-        return (
-            f"{value} of {maximum}"
-            if record.ratings_recorded == record.report.framework.standards_per_provider
-            else f"{value} (partial)"
-        )
+        rated = record.report.framework.standards_per_provider
+        if record.ratings_recorded == rated:
+            return f"{value} of {maximum}"
+        return f"{value} points from {record.ratings_recorded} of {rated} standards"
 
     def value_total_score(self, value, record):
         return "" if value is None else value

@@ -15,13 +15,15 @@ from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from dashboard import charts
-from dashboard.caching import cache_status, cached_page
+from dashboard.caching import cache_status
 from dashboard.filters import LeagueTableFilter
 from dashboard.forms import CompareForm, SearchForm
+from dashboard.pages import allow_framing, public_page
 from dashboard.tables import LeagueTable
 from inspections import search
 from inspections.citations import cite_chart, cite_inspection
@@ -56,10 +58,7 @@ def render_page(request, template, context, chart_list=(), status=200):
         if chart is None:
             raise Http404(f"This page has no chart called {embed!r}.")
         response = render(request, "dashboard/embed.html", {"chart": chart, "page_title": context.get("title", "")})
-        # Embeds are meant to be framed by other sites; every other page refuses framing.
-        response.xframe_options_exempt = True
-        response._csp_replace = {"frame-ancestors": ["*"]}
-        return response
+        return allow_framing(response)
     return render(request, template, context, status=status)
 
 
@@ -71,7 +70,7 @@ def rated_standards():
     )
 
 
-@cached_page
+@public_page
 def home(request):
     standards = rated_standards()
     filterset = LeagueTableFilter(request.GET, queryset=Inspection.objects.rated())
@@ -124,6 +123,8 @@ class SpreadsheetSafeExport(TableExport):
 
     def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
         dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
+        # Headers may carry markup for the page ("2.2 <span>Planning</span>"): plain words here.
+        dataset.headers = [" ".join(strip_tags(str(header)).split()) for header in dataset.headers]
         if self.format == "csv":
             rows = [[spreadsheet_safe(cell) for cell in row] for row in dataset]
             headers = dataset.headers
@@ -147,11 +148,13 @@ def national_distribution(standards):
     )
 
 
-@cached_page
+@public_page
 def provider_detail(request, slug):
     provider = get_object_or_404(Provider.objects.prefetch_related("ownerships__owner"), slug=slug)
-    inspections = list(
-        provider.inspections.with_details().order_by("report__published", "pk").prefetch_related("report__framework")
+    # In time order, an undated inspection placed by its round (Report.sort_date).
+    inspections = sorted(
+        provider.inspections.with_details().order_by("report__published", "pk").prefetch_related("report__framework"),
+        key=lambda inspection: (inspection.report.sort_date, inspection.pk),
     )
     standards = [s for s in rated_standards() if s.applies_to_kind(provider.kind)]
     grid = []
@@ -173,14 +176,14 @@ def provider_detail(request, slug):
             "other_facts": other_facts,
             "title": provider.name,
         },  # fmt: skip
-        [charts.rating_timeline(inspections), charts.facts_over_time(inspections)],
+        [charts.rating_timeline(provider, inspections), charts.facts_over_time(provider, inspections)],
     )
 
 
 PROVIDERS_LISTED_PER_OWNER = 12
 
 
-@cached_page
+@public_page
 def owner_list(request):
     """Rating counts per owner in one aggregate, and at most a dozen providers listed per owner
     (the owner's page lists them all), so the page does not grow with the number of providers."""
@@ -216,7 +219,7 @@ def owner_list(request):
     )
 
 
-@cached_page
+@public_page
 def owner_detail(request, slug):
     owner = get_object_or_404(OwnerGroup, slug=slug)
     ownerships = owner.ownerships.select_related("provider").order_by("provider__name", "period")
@@ -252,7 +255,7 @@ def standards_by_domain(inspection):
     return sorted(grouped.items(), key=lambda item: item[0].position)
 
 
-@cached_page
+@public_page
 def inspection_detail(request, pk):
     inspection = load_inspection(pk)
     framework = inspection.report.framework
@@ -313,8 +316,9 @@ def inspection_detail(request, pk):
             "joint_findings": joint_findings,
             "recommendations": recommendations,
             "tables": inspection.report.tables.all(),
+            "corrections": list(inspection.corrections.order_by("made_at", "id")),
             "citation": citation(request, inspection),
-            "title": f"{inspection.provider.name}, {inspection.report.published_text}",
+            "title": f"{inspection.provider.name}, {inspection.report.when_text}",
         },
         chart_list,
     )
@@ -328,7 +332,7 @@ def citation(request, inspection, standard=None, rating=None):
     return cite_inspection(inspection, permalink(request), datetime.date.today(), standard, rating)
 
 
-@cached_page
+@public_page
 def inspection_standard(request, pk, code):
     inspection = load_inspection(pk)
     standard = next((s for s in inspection.report.framework.standards.all() if s.code == code), None)
@@ -380,7 +384,7 @@ def inspection_standard(request, pk, code):
 RANKING_PER_PAGE = 50
 
 
-@cached_page
+@public_page
 def standard_detail(request, framework, code):
     standard = get_object_or_404(
         Standard.objects.select_related("framework", "domain").prefetch_related("key_questions"),
@@ -447,7 +451,7 @@ def standard_detail(request, framework, code):
     )
 
 
-@cached_page
+@public_page
 def standard_list(request):
     standards = Standard.objects.select_related("framework", "domain").order_by("framework__started", "position")
     frameworks = Framework.objects.order_by("started")
@@ -456,7 +460,7 @@ def standard_list(request):
     )
 
 
-@cached_page
+@public_page
 def compare(request):
     if "inspection" not in request.GET:
         return render(request, "dashboard/compare.html", {"form": CompareForm(), "title": "Compare"})
@@ -488,7 +492,7 @@ def compare(request):
     )
 
 
-@cached_page
+@public_page
 def accessibility(request):
     return render(request, "dashboard/accessibility.html", {"title": "Accessibility statement"})
 
@@ -513,7 +517,7 @@ def readyz(request):
     return response
 
 
-@cached_page
+@public_page
 def about(request):
     completeness = (
         Inspection.objects.rated()
@@ -531,7 +535,7 @@ SEARCH_EXAMPLES = ["home visits", '"domestic abuse" planning', "supervis* -unpai
 SEARCH_RESULTS_PER_PAGE = 20
 
 
-@cached_page
+@public_page
 def search_page(request):
     form = SearchForm(request.GET or None)
     context = {"form": form, "examples": SEARCH_EXAMPLES, "title": "Search"}

@@ -397,21 +397,32 @@ class InspectionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         request.correction_reason = form.cleaned_data.get("change_reason", "")
+        request.correction_lines = [
+            Correction.change_line(form.fields[name].label or name, *changed_pair(form, name))
+            for name in form.changed_data
+            if name != "change_reason"
+        ]
         super().save_model(request, obj, form, change)
 
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)
         if message:  # the admin logs an empty message when nothing changed
+            # Old and new values as the import records them (`what: 'old' -> 'new'`), so the
+            # inspection page and the feed can say what a value was and what it became.
+            lines = getattr(request, "correction_lines", [])
             Correction.objects.create(
                 inspection=obj,
                 inspection_label=str(obj),
                 editor=request.user.get_username(),
                 reason=getattr(request, "correction_reason", ""),
-                changes=LogEntry(change_message=json.dumps(message)).get_change_message(),
+                changes="\n".join(lines) or LogEntry(change_message=json.dumps(message)).get_change_message(),
             )
         return entry
 
     def save_formset(self, request, form, formset, change):
+        lines = getattr(request, "correction_lines", None)
+        if change and lines is not None:
+            lines.extend(formset_change_lines(formset))
         # Findings and recommendations also record their report, which the inspection implies.
         instances = formset.save(commit=False)
         for instance in instances:
@@ -421,6 +432,66 @@ class InspectionAdmin(admin.ModelAdmin):
         for obj in formset.deleted_objects:
             obj.delete()
         formset.save_m2m()
+
+
+def shown(form, name, value):
+    """A form value as a reader would say it: a choice's label, a related object's name."""
+    if value in (None, ""):
+        return ""
+    field = form.fields[name]
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return ", ".join(str(item) for item in value)
+    if isinstance(field, forms.ModelChoiceField):
+        if not isinstance(value, field.queryset.model):
+            value = field.queryset.model._default_manager.filter(pk=value).first()
+        return str(value) if value is not None else ""
+    choices = dict(getattr(field, "choices", ()) or ())
+    for key, label in choices.items():
+        if str(key) == str(value):
+            return label
+    return value
+
+
+def changed_pair(form, name):
+    """(old, new) of one changed field, from the form's initial data and what the editor saved."""
+    return shown(form, name, form.initial.get(name)), shown(form, name, form.cleaned_data.get(name))
+
+
+def inline_label(instance):
+    """What an inline row is about, without its (possibly just edited) value: '2.2 Planning rating'."""
+    name = instance._meta.verbose_name
+    if getattr(instance, "standard_id", None):
+        return f"{instance.standard} {name.replace('standard ', '')}"
+    if getattr(instance, "key_question_id", None):
+        return f"{instance.key_question.code} {name}"
+    if getattr(instance, "metric_id", None):
+        return f"{instance.metric} ({name})"
+    return f"{name} {instance.pk}" if instance.pk else name
+
+
+def formset_change_lines(formset):
+    """One `what: 'old' -> 'new'` line per changed value of an inline (a rating, a fact...)."""
+    lines = []
+    for inline_form in formset.forms:
+        if not inline_form.has_changed() and not formset.can_delete:
+            continue
+        label = inline_label(inline_form.instance)
+        if inline_form.instance.pk and formset._should_delete_form(inline_form):
+            lines.append(Correction.change_line(f"{label} (removed)", label, ""))
+            continue
+        if not inline_form.has_changed():
+            continue
+        for name in inline_form.changed_data:
+            if name in ("id", "inspection", "DELETE"):
+                continue
+            field_label = inline_form.fields[name].label or name
+            old, new = changed_pair(inline_form, name)
+            # "2.2 Planning rating", not "2.2 Planning rating: Rating"
+            what = label if label.lower().endswith(str(field_label).lower()) else f"{label}: {field_label}"
+            if not inline_form.instance.pk:
+                what = f"new {what}"
+            lines.append(Correction.change_line(what, old, new))
+    return lines
 
 
 class ReportInspectionInline(admin.TabularInline):

@@ -5,6 +5,8 @@ field), never a default. Every published value carries its source document and w
 Invariants live in database constraints; `clean()` repeats the few the admin must explain.
 """
 
+import datetime
+import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -503,7 +505,24 @@ class Report(models.Model):
 
     @property
     def published_text(self):
-        return format_partial_date(self.published, self.published_precision) or "not stated"
+        return format_partial_date(self.published, self.published_precision) or "date not stated"
+
+    @property
+    def when_text(self):
+        """The publication date, or 'date not stated' with the round that places the report in time
+        (load `round` with the report: InspectionQuerySet.with_catalogue does)."""
+        if self.published or not self.round_id:
+            return self.published_text
+        return f"date not stated, {self.round.short_name} round"
+
+    @property
+    def sort_date(self):
+        """Where the report falls in time: its date, else the start of its round, else last."""
+        if self.published:
+            return self.published
+        if self.round_id and self.round.started:
+            return self.round.started
+        return datetime.date.max
 
     @property
     def published_iso(self):
@@ -539,7 +558,7 @@ class Report(models.Model):
 
 class InspectionQuerySet(models.QuerySet):
     def with_catalogue(self):
-        return self.select_related("report__framework", "report__document", "provider", "owner")
+        return self.select_related("report__framework", "report__document", "report__round", "provider", "owner")
 
     def with_details(self):
         return self.with_catalogue().prefetch_related(
@@ -735,6 +754,13 @@ class Inspection(Sourced):
     @property
     def overall(self):
         return Rating(self.overall_rating) if self.overall_rating is not None else None
+
+    @property
+    def overall_text(self):
+        """The overall rating in words; without one, what the record says instead."""
+        if self.overall_rating is not None:
+            return self.overall.label
+        return self.overall_rating_note or "not published in any source we hold"
 
     def clean(self):
         errors = {}
@@ -1273,6 +1299,71 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.inspection_label}: {self.reason[:60]}"
+
+    def changed_values(self):
+        """[CorrectionLine(what, old, new, note)], one per line of `changes`.
+
+        Imports and the admin write each changed value as `what: 'old' -> 'new'` (the import
+        adds ` (imported from FILE)`); a line in another form (an older admin change message) is
+        kept whole in `what`, with no old or new value.
+        """
+        lines = []
+        for line in self.changes.splitlines():
+            match = CHANGE_LINE.match(line.strip())
+            if match:
+                lines.append(CorrectionLine(match["what"], match["old"], match["new"], match["note"] or ""))
+            elif line.strip():
+                lines.append(CorrectionLine(line.strip(), None, None, ""))
+        return lines
+
+    def in_words(self):
+        """The changes as sentences: '2.2 Planning rating: Rating changed from Inadequate to Good.'"""
+        return " ".join(line.in_words() for line in self.changed_values())
+
+    @staticmethod
+    def change_line(what, old, new):
+        """One changed value as `changes` records it: on one line, long text shortened."""
+        return f"{what}: '{one_line(old)}' -> '{one_line(new)}'"
+
+
+CHANGE_LINE = re.compile(r"^(?P<what>.+?): '(?P<old>.*)' -> '(?P<new>.*)'(?: \((?P<note>imported from .+)\))?$")
+
+
+@dataclass(frozen=True)
+class CorrectionLine:
+    what: str
+    old: str | None
+    new: str | None
+    note: str
+
+    def in_words(self):
+        if self.old is None:
+            return self.what if self.what.endswith(".") else f"{self.what}."
+        old, new = blank_if_none(self.old), blank_if_none(self.new)
+        if not old:
+            sentence = f"{self.what} set to {new}"
+        elif not new:
+            sentence = f"{self.what} cleared (was {old})"
+        else:
+            sentence = f"{self.what} changed from {old} to {new}"
+        return f"{sentence} ({self.note})." if self.note else f"{sentence}."
+
+    @property
+    def old_shown(self):
+        return blank_if_none(self.old) or "blank"
+
+    @property
+    def new_shown(self):
+        return blank_if_none(self.new) or "blank"
+
+
+def blank_if_none(value):
+    return "" if value in (None, "None") else value
+
+
+def one_line(value, limit=300):
+    text = " ".join(str("" if value is None else value).split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 class DataRelease(models.Model):

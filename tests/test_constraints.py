@@ -175,4 +175,4 @@ class ConstraintTests(CatalogueMixin, TestCase):
 
     def test_reports_keep_published_and_fieldwork_optional(self):
         report = Report.objects.create(slug="undated", title="Undated", framework=self.framework, document=self.source)
-        self.assertEqual(report.published_text, "not stated")
+        self.assertEqual(report.published_text, "date not stated")

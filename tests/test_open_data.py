@@ -147,7 +147,7 @@ class ReleaseTests(TestCase):
         self.assertEqual(self.edit_planning_in_admin(Rating.GOOD, "Report p.7 says Good").status_code, 302)
         correction = Correction.objects.get()
         self.assertEqual(correction.reason, "Report p.7 says Good")
-        self.assertIn("Changed", correction.changes)
+        self.assertEqual(correction.changes, "2.2 Planning rating: 'Inadequate' -> 'Good'")
         self.assertEqual(correction.inspection, self.cgm)
 
     def test_releases_freeze_the_files_and_list_what_changed_with_reasons(self):

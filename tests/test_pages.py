@@ -72,6 +72,17 @@ class HomePageTests(PageTestCase):
         self.assertContains(response, "Cheshire &amp; Greater Manchester CRC")
         self.assertContains(response, '<span class="rating rating-none">not recorded</span>', html=True)
 
+    def test_headers_name_each_standard_and_the_overall_rating_comes_second(self):
+        response = self.client.get(reverse("dashboard:home"))
+        self.assertContains(
+            response,
+            '<span class="standard-code">2.2</span> <span class="standard-name">Planning</span>',
+            html=True,
+        )
+        self.assertContains(response, '<span class="visually-hidden">Community Rehabilitation Company</span>')
+        names = [column.name for column in response.context["table"].columns]
+        self.assertEqual(names[:2], ["provider", "overall"])
+
     def test_completeness_is_stated(self):
         response = self.client.get(reverse("dashboard:home"))
         rows = response.context["table"].rows
@@ -143,9 +154,18 @@ class HomePageTests(PageTestCase):
             if row["Provider"] == "Cheshire & Greater Manchester CRC" and row["Published"] == "2019-04-03"
         )
         self.assertEqual(cgm["Overall rating"], "Requires improvement")
-        self.assertEqual(cgm["2.2"], "Inadequate")
-        self.assertEqual(cgm["3.1"], "not applicable")
-        self.assertEqual(cgm["Score (our computation)"], "10")
+        self.assertEqual(cgm["2.2 Planning"], "Inadequate")
+        self.assertEqual(cgm["3.1 Court reports and case allocation"], "not applicable")
+        self.assertEqual(cgm["Score points (our computation)"], "10")
+        self.assertEqual(cgm["Inspection id"], str(self.cgm.pk))
+        self.assertEqual(cgm["URL"], "http://testserver" + self.cgm.get_absolute_url())
+        self.assertEqual(cgm["Published date precision"], self.cgm.report.published_precision)
+        self.assertEqual(cgm["Source document"], self.cgm.report.document.title)
+        self.assertEqual(cgm["Source document URL"], self.cgm.report.document.url)
+        self.assertEqual(cgm["Standards the framework rates"], "10")
+        counted = StandardRating.objects.filter(inspection=self.cgm, rating__isnull=False).count()
+        self.assertEqual(cgm["Standards counted in the score"], str(counted))
+        self.assertNotIn("Score (our computation)", cgm)
         for rating in StandardRating.objects.filter(
             inspection__report__framework__slug="standards-2018"
         ).select_related("inspection__provider", "standard"):
@@ -156,7 +176,7 @@ class HomePageTests(PageTestCase):
                 and row["Published"]
                 == (rating.inspection.report.published and self.partial(rating.inspection.report) or "")
             )
-            self.assertEqual(exported[rating.standard.code], Rating(rating.rating).label)
+            self.assertEqual(exported[str(rating.standard)], Rating(rating.rating).label)
 
     @staticmethod
     def partial(report):
@@ -245,7 +265,8 @@ class InspectionPageTests(PageTestCase):
         self.assertEqual(self.client.get("/inspections/abc/").status_code, 404)
 
     def test_query_budget_is_fixed(self):
-        self.assertFixedQueries(self.cgm.get_absolute_url(), 14)
+        # 15: the page lists its corrections (one query, added on purpose).
+        self.assertFixedQueries(self.cgm.get_absolute_url(), 15)
 
 
 class InspectionStandardPageTests(PageTestCase):

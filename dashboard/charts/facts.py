@@ -59,7 +59,7 @@ def facts_against_comparators(facts):
     )
 
 
-def facts_over_time(inspections):
+def facts_over_time(provider, inspections):
     """Percentage facts over time, each with the England and Wales figure and target where given."""
     series = defaultdict(list)
     for inspection in inspections:
@@ -130,7 +130,7 @@ def facts_over_time(inspections):
     )
     return Chart(
         id="facts-over-time",
-        title="Performance figures over time",
+        title=f"{provider.name}: performance figures at each inspection",
         summary=f"{len(rows)} performance figures across {len({r[0] for r in rows})} inspections, with England and Wales figures and targets where the report gives them.",
         figure=figure_json(figure),
         headers=["Published", "Measure", "Value", "England and Wales", "Target"],

@@ -3,7 +3,6 @@
 from plotly import graph_objects as go
 
 from dashboard.charts.base import (
-    ERA_AXIS,
     NOT_RECORDED,
     RATING_COLOURS,
     RATING_PATTERNS,
@@ -13,6 +12,9 @@ from dashboard.charts.base import (
     wrap_label,
 )
 from inspections.rules import Rating
+
+# Where an inspection with no overall rating sits on the timeline's scale, below Inadequate.
+NO_OVERALL = -1
 
 
 def rating_bar(rating, categories, counts):
@@ -84,59 +86,99 @@ def rating_distribution(chart_id, title, standards, counts, total_by_standard, s
     )
 
 
-def rating_timeline(inspections):
-    """Overall rating of each inspection over time (rated inspections with a publication date)."""
-    points = [i for i in inspections if i.report.published and i.report.framework.has_four_point_ratings]
-    figure = go.Figure(
+def rating_timeline(provider, inspections):
+    """Overall rating at each of a provider's rated inspections, in time order, as dots on the
+    rating scale.
+
+    Every inspection the page lists is drawn, so the chart never contradicts the list beside it:
+    an undated one keeps its place by its round ("date not stated, 2018-19 round"), and one with
+    no overall rating sits on a "No overall rating" row while the summary says, in words, what
+    the record states instead (Inspection.overall_rating_note).
+    """
+    points = sorted(
+        (i for i in inspections if i.report.framework.has_four_point_ratings),
+        key=lambda i: (i.report.sort_date, i.pk),
+    )
+    if not points:
+        return None
+    labels = []
+    for inspection in points:
+        label = wrap_label(inspection.report.when_text, 16)
+        while label in labels:  # a category axis needs distinct labels
+            label += " "
+        labels.append(label)
+    missing = [i for i in points if i.overall_rating is None]
+    figure = go.Figure()
+    rated = [(label, i) for label, i in zip(labels, points, strict=True) if i.overall_rating is not None]
+    if len(rated) >= 2:
+        figure.add_trace(
+            go.Scatter(
+                x=[label for label, _i in rated],
+                y=[i.overall_rating for _label, i in rated],
+                mode="lines",
+                line={"color": "#505a5f", "dash": "dot"},
+                hoverinfo="skip",
+            )
+        )
+    figure.add_trace(
         go.Scatter(
-            x=[i.report.published.isoformat() for i in points],
-            y=[i.overall_rating for i in points],
-            mode="lines+markers+text",
-            text=[Rating.label_of(i.overall_rating, NOT_RECORDED) for i in points],
-            textposition="top center",
+            x=labels,
+            y=[i.overall_rating if i.overall_rating is not None else NO_OVERALL for i in points],
+            mode="markers",
+            customdata=[i.overall_text for i in points],
             marker={
-                "size": 12,
-                "color": [RATING_COLOURS[i.overall] if i.overall is not None else "#ffffff" for i in points],
-                "line": {"color": "#0b0c0c", "width": 1},
-            },  # fmt: skip
-            line={"color": "#505a5f", "dash": "dot"},
-            hovertemplate="%{x|%B %Y}: %{text}<extra></extra>",
-            connectgaps=False,
+                "size": 16,
+                "symbol": ["circle" if i.overall_rating is not None else "circle-open" for i in points],
+                "color": [RATING_COLOURS[i.overall] if i.overall is not None else "#505a5f" for i in points],
+                "line": {"color": "#0b0c0c", "width": 1.5},
+            },
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
         )
     )
+    scale = list(Rating)
+    tickvals = [r.value for r in scale]
+    ticktext = [r.label for r in scale]
+    if missing:
+        tickvals.insert(0, NO_OVERALL)
+        ticktext.insert(0, "No overall rating")
     figure.update_layout(
         plain_layout(
             yaxis={
-                "range": [-0.5, 3.7],
-                "tickvals": [0, 1, 2, 3],
-                "ticktext": [r.label for r in Rating],
+                "range": [tickvals[0] - 0.5, 3.5],
+                "tickvals": tickvals,
+                "ticktext": ticktext,
                 "automargin": True,
+                "fixedrange": True,
             },
-            xaxis=ERA_AXIS,
+            xaxis={"type": "category", "automargin": True, "fixedrange": True},
             showlegend=False,
         )
     )
-    rated = [i for i in points if i.overall_rating is not None]
-    if len(rated) >= 2:
-        first, last = rated[0], rated[-1]
+    parts = []
+    for inspection in points:
+        if inspection.overall_rating is not None:
+            parts.append(f"{inspection.report.when_text}: {inspection.overall.label}")
+        elif inspection.overall_rating_note:
+            parts.append(
+                f"{inspection.report.when_text}: no overall rating ({inspection.overall_rating_note.rstrip('.')})"
+            )
+        else:
+            parts.append(f"{inspection.report.when_text}: no overall rating in any source we hold")
+    summary = f"Overall rating at each inspection of {provider.name}: {'; '.join(parts)}."
+    rated_only = [i for _label, i in rated]
+    if len(rated_only) >= 2:
+        first, last = rated_only[0], rated_only[-1]
         change = "improved" if last.overall_rating > first.overall_rating else (
             "fell" if last.overall_rating < first.overall_rating else "stayed the same")  # fmt: skip
-        summary = (
-            f"The overall rating {change}: {first.overall.label} ({first.report.published_text}) to "
-            f"{last.overall.label} ({last.report.published_text})."
-        )
-    elif rated:
-        summary = f"One overall rating is recorded: {rated[0].overall.label} ({rated[0].report.published_text})."
-    else:
-        summary = "No overall rating is recorded for this provider."
+        summary += f" Between the first and last recorded ratings it {change}."
     return Chart(
         id="overall-over-time",
-        title="Overall rating at each inspection",
+        title=f"{provider.name}: overall rating at each inspection",
         summary=summary,
         figure=figure_json(figure),
-        headers=["Published", "Overall rating"],
-        rows=[[i.report.published_text, Rating.label_of(i.overall_rating, NOT_RECORDED)] for i in points],
-        height=300,
+        headers=["Inspection", "Overall rating"],
+        rows=[[i.report.when_text, i.overall_text] for i in points],
+        height=300 if not missing else 330,
     )
 
 
