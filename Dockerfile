@@ -10,5 +10,7 @@ RUN DEBUG=false SECRET_KEY=build-only-0123456789-abcdefghijklmnopqrstuvwxyz-ABCD
 RUN useradd --create-home app && chown -R app /app/var
 USER app
 EXPOSE 8000
-# Worker settings (threads, timeouts, header limits) are in deploy/gunicorn.conf.py.
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py load_bundled_data && gunicorn --config deploy/gunicorn.conf.py"]
+# Worker settings (threads, timeouts, header limits) are in deploy/gunicorn.conf.py. Migrations and
+# the bundled data are not run here, at every start of every web container, but once per deploy by
+# the compose file's `setup` service (docs/deploy.md).
+CMD ["gunicorn", "--config", "deploy/gunicorn.conf.py"]
