@@ -30,7 +30,7 @@ def public_page(view=None, *, params=None):
         return lambda view: public_page(view, params=params)
     cached = cached_page(view, params=params)
 
-    @wraps(view)
+    @wraps(cached)
     def wrapper(request, *args, **kwargs):
         response = cached(request, *args, **kwargs)
         # Only what cached_page set: a download that sets its own (a frozen release) keeps it.
