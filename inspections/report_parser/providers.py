@@ -26,6 +26,10 @@ MARKERS = [
     ("NPS", re.compile(r"\bdivision\b|National Probation Service|\bNPS\b(?!['’])", re.I)),
 ]
 TITLE = re.compile(r"An inspection of\b|Inspection of probation services:", re.I)
+# "X probation services managed by Y CRC": Y operates the area, X is what was inspected. The words
+# after such a phrase name the operator, never the provider inspected.
+OPERATOR = re.compile(r"\b(?:managed|run|owned|operated|taken over)\s+by\b", re.I)
+MANAGED_AREA = re.compile(r"\bprobation services?\s+(?:managed|run|owned|operated)\s+by\b", re.I)
 WINDOW_WORDS = 8
 
 
@@ -58,9 +62,15 @@ def read_mention(text, marker, kind, catalogue):
     before = re.split(r"[.;:!?\n]\s|\(|\)", text[start : marker.start()].rstrip())[-1]
     if kind == "NPS" and marker.group(0).lower() == "division":
         before = re.split(r"\bNPS\b|National Probation Service", before)[-1]
+    if OPERATOR.search(before):
+        return []  # "... managed by Kent, Surrey and Sussex CRC": the operator, not the provider inspected
     window = words(before)[-WINDOW_WORDS:]
     if kind == "NPS" and not window:  # "NPS North East division": the name follows the marker
         window = words(re.split(r"\bdivision\b|[.;:\n]", text[marker.end() : marker.end() + 80], flags=re.I)[0])
+    return read_window(window, kind, catalogue)
+
+
+def read_window(window, kind, catalogue):
     best, readings = (0, False), []
     for provider, sets in catalogue:
         if provider.kind != kind:
@@ -92,6 +102,18 @@ def mentions(document, catalogue):
             if readings:
                 in_title = any(0 <= marker.start() - end <= 160 for end in titles)
                 found_mentions.append(Mention(marker.start(), "title" if in_title else "body", readings))
+    # A title "An inspection of <area> probation services managed by <operator>": the area is the
+    # CRC inspected, when its words are all the words of one CRC's name.
+    for managed in MANAGED_AREA.finditer(text):
+        starts = [end for end in titles if 0 <= managed.start() - end <= 160]
+        if not starts:
+            continue
+        before = re.split(r"[.;:!?\n]\s|\(|\)", text[starts[-1] : managed.start()].rstrip())[-1]
+        readings = [(slug, exact) for slug, exact in read_window(words(before), "CRC", catalogue) if exact]
+        if readings:
+            found_mentions.append(
+                Mention(starts[-1] + len(text[starts[-1] : managed.start()]) - len(before), "title", readings)
+            )
     return sorted(found_mentions, key=lambda mention: mention.offset)
 
 

@@ -30,7 +30,9 @@ def parse_standards_report(document, extraction, standards, key_questions):
     )
     if title:
         fields["title"] = found(document, title, clean(title.group(0)))
-        fields["provider_name"] = found(document, title, clean(title.group("name")), "name")
+        # "<area> probation services managed by <operator> CRC": the area is what was inspected.
+        name = re.split(r"\s+probation services?\s+(?:managed|run|owned|operated)\s+by\b", title.group("name"))[0]
+        fields["provider_name"] = found(document, title, clean(name), "name")
     published = search(
         document,
         r"(?:Inspectorate of Probation|HMI Probation,?|National Probation Service|Community Rehabilitation Company)"
