@@ -84,6 +84,65 @@ class ProseRatingTests(SimpleTestCase):
         self.assertEqual(ratings(extraction), {"4.1": "Good", "1.1": "Good", "1.4": "Outstanding"})
         self.assertFalse(any(found.uncertain for found in extraction.ratings.values()))
 
+    def test_work_to_assess_and_to_plan_is_a_loose_list_of_two_standards(self):
+        extraction = read(
+            "HM Inspectorate of Probation inspected the CRC. Initial work to assess individuals’ circumstances and "
+            "to plan activity to improve these was judged to be good."
+        )
+        self.assertEqual(ratings(extraction), {"2.1": "Good", "2.2": "Good"})
+        self.assertTrue(
+            all(found.uncertain and "list read loosely" in found.why for found in extraction.ratings.values())
+        )
+
+    def test_standards_each_with_words_of_their_own_joined_by_and(self):
+        extraction = read(
+            "HM Inspectorate of Probation inspected the CRC. The supervision of people sentenced to unpaid work in the "
+            "community and support to individuals leaving prison were also found to be effective and were rated ‘Good’."
+        )
+        self.assertEqual(ratings(extraction), {"4.1": "Good", "4.2": "Good"})
+        self.assertTrue(all(found.uncertain for found in extraction.ratings.values()))
+
+    def test_require_improvements_said_of_a_list(self):
+        extraction = read(
+            "HM Inspectorate of Probation inspected the CRC. Inspectors said staff, implementation and delivery of the "
+            "sentence of the court and the Through the Gate services which address service user’s resettlement needs, "
+            "require improvements."
+        )
+        self.assertEqual(ratings(extraction), dict.fromkeys(("1.2", "2.3", "4.2"), "Requires improvement"))
+
+    def test_a_list_that_were_all_rated_one_word(self):
+        extraction = read(
+            "The Chief Inspector of Probation released a report. The report identified:\n"
+            "  • Leadership, staff, services, planning, and implementation and delivery were all inadequate.\n"
+        )
+        self.assertEqual(ratings(extraction), dict.fromkeys(("1.1", "1.2", "1.3", "2.2", "2.3"), "Inadequate"))
+        praise = read("HM Inspectorate of Probation rated the CRC. Leadership and staff were all good people.")
+        self.assertEqual(ratings(praise), {})
+
+    def test_other_phrasings_of_a_rating(self):
+        cases = [
+            ("The CRC was rated 'requires improvement'.", "overall", "Requires improvement"),
+            ("The CRC was rated as good for leadership.", "1.1", "Good"),
+            ("Ms Stacey branded the company “inadequate,” the lowest possible rating.", "overall", "Inadequate"),
+        ]
+        for text, key, rating in cases:
+            with self.subTest(text):
+                extraction = read("HM Inspectorate of Probation inspected the CRC. " + text)
+                values = ratings(extraction) | {k: f.value for k, f in extraction.fields.items() if k == "overall"}
+                self.assertEqual(values, {key: rating})
+
+    def test_they_required_improvement_is_uncertain(self):
+        extraction = read("A report by HM Inspectorate of Probation concluded they required improvement.")
+        overall = extraction.fields["overall"]
+        self.assertEqual((overall.value, overall.uncertain), ("Requires improvement", True))
+
+    def test_a_count_after_the_rating_is_not_a_rating(self):
+        extraction = read(
+            "HM Inspectorate of Probation found Essex Community Rehabilitation Company (CRC) ‘required improvements’ "
+            "in seven of ten categories assessed."
+        )
+        self.assertNotIn("overall", extraction.fields)
+
     def test_a_maintained_rating_is_this_inspections_rating(self):
         extraction = read("The inspectors said: “The CRC has maintained its ‘Outstanding’ rating for leadership.”")
         self.assertEqual(ratings(extraction), {"1.1": "Outstanding"})
@@ -149,6 +208,17 @@ class EarlierInspectionTests(SimpleTestCase):
         self.assertEqual(
             {(found.value["rating"], found.value["when"]) for found in extraction.previous_ratings},
             {("Requires improvement", "2018")},
+        )
+
+    def test_a_rating_in_a_sentence_opening_with_its_year_is_the_earlier_one(self):
+        extraction = read(
+            "The organisation was given an overall rating of “requires improvement”. In 2017, inspectors found the CRC "
+            "to be “good” overall with some exemplary practices."
+        )
+        self.assertEqual(extraction.fields["overall"].value, "Requires improvement")
+        self.assertEqual(
+            [found.value for found in extraction.previous_ratings],
+            [{"subject": "overall", "rating": "Good", "when": "2017"}],
         )
 
     def test_an_earlier_rating_without_a_date_is_dropped(self):

@@ -90,7 +90,7 @@ def parse_report(document, standards, key_questions=(), providers=()):
             add_prose_ratings(document, extraction, standards)
     elif re.search(
         r"\b(rated?|ratings?|ranked|judged|assessed|labelled|inspection report|inspectors found|found by inspectors"
-        r"|requir\w+ improvement)\b",
+        r"|requir\w+ improvements?|report (?:identified|found|concluded|says|said))\b",
         text,
         re.I,
     ):
