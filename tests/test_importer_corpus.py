@@ -181,6 +181,77 @@ class ProseRatingTests(SimpleTestCase):
         self.assertIn("neither is taken", extraction.conflicts[0])
 
 
+SPLIT_RATINGS_TABLE = """HM Inspectorate of Probation
+An inspection of probation services in: Essex Community Rehabilitation Company
+
+Ratings
+Essex Community Rehabilitation Company
+Score
+12/30
+Overall rating
+Requires
+improvement
+
+1. Organisational delivery
+1.1
+Leadership
+Good
+1.2
+Staff
+Requires
+improvement
+1.3
+Services
+Good
+1.4
+Information and
+facilities
+Good
+
+2. Case supervision
+2.1
+Assessment
+Requires improvement
+2.2
+Planning
+Inadequate
+2.3
+Implementation and delivery
+Requires
+improvement
+2.4
+Reviewing
+Inadequate
+
+4. CRC-specific work
+4.1
+Unpaid work
+Good
+4.2
+Through the Gate
+Requires improvement
+
+Executive summary
+"""
+
+
+class RatingsTableTests(SimpleTestCase):
+    def test_a_ratings_table_whose_cells_a_pdf_copy_split_across_lines(self):
+        extraction = read(SPLIT_RATINGS_TABLE)
+        self.assertEqual(extraction.kind, "standards_report")
+        self.assertEqual(extraction.fields["overall"].value, "Requires improvement")
+        self.assertEqual(extraction.fields["provider_name"].value, "Essex")
+        self.assertEqual(
+            ratings(extraction),
+            {
+                "1.1": "Good", "1.2": "Requires improvement", "1.3": "Good", "1.4": "Good",
+                "2.1": "Requires improvement", "2.2": "Inadequate", "2.3": "Requires improvement", "2.4": "Inadequate",
+                "4.1": "Good", "4.2": "Requires improvement",
+            },
+        )  # fmt: skip
+        self.assertFalse(any(found.uncertain for found in extraction.ratings.values()))
+
+
 class EarlierInspectionTests(SimpleTestCase):
     def test_we_last_inspected_is_context_not_this_inspection(self):
         extraction = read(
