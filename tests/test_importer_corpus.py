@@ -324,6 +324,45 @@ class FiguresTests(SimpleTestCase):
         self.assertEqual(facts, [("more_than", 6000, None), ("almost", 4000, None), ("exact", 3729, "2018-11")])
 
 
+class DateTests(SimpleTestCase):
+    def value(self, text, field):
+        found = read(text).fields.get(field)
+        return (found.value, found.uncertain) if found else None
+
+    def test_published_dates_as_press_texts_and_covers_give_them(self):
+        cases = [
+            ("Inspectors rated it in an inspection report published today (8 may 2019).", "2019-05-08"),
+            ("Date published: 04 April 2019\nHM Inspectorate of Probation said in its report that it had concerns.",
+             "2019-04-04"),
+            ("Today’s (29 June 2017) probation inspectors’ report on South Yorkshire is out. HM Inspectorate of "
+             "Probation.", "2017-06-29"),
+            ("An inspection of Essex Community Rehabilitation Company\nHMI Probation, July 2020\nContents\n", "2020-07"),
+            ("HM Inspectorate of Probation OCTOBER 2019 2018/2019 inspections of probation services: summary report",
+             "2019-10"),
+        ]  # fmt: skip
+        for text, published in cases:
+            with self.subTest(text):
+                self.assertEqual(self.value(text, "published"), (published, False))
+
+    def test_fieldwork_start_with_its_day(self):
+        text = "HM Inspectorate of Probation inspected Essex CRC. The fieldwork for this inspection started on 06 January 2020."
+        self.assertEqual(self.value(text, "fieldwork_start"), ("2020-01-06", False))
+        text = "HM Inspectorate of Probation rated the CRC. The fieldwork for the inspection in October 2018 was hard."
+        self.assertEqual(self.value(text, "fieldwork_start"), ("2018-10", False))
+        text = "HM Inspectorate of Probation rated the NPS division following an inspection in December 2018."
+        self.assertEqual(self.value(text, "fieldwork_start"), ("2018-12", False))
+
+    def test_an_inspection_in_a_month_is_an_uncertain_fieldwork_start_near_publication_only(self):
+        text = "HM Inspectorate of Probation rated the CRC. Inspectors found problems in the DDC inspection in November 2018."
+        self.assertEqual(self.value(text, "fieldwork_start"), ("2018-11", True))
+        text = "HM Inspectorate of Probation rated the CRC. Dame Glenys outlined issues identified by inspectors in August 2018."
+        self.assertEqual(self.value(text, "fieldwork_start"), ("2018-08", True))
+        text = "Published on 3 May 2020. HM Inspectorate of Probation rated the CRC. The November 2018 inspection found problems."
+        self.assertIsNone(self.value(text, "fieldwork_start"))
+        text = "Published on 3 May 2020. HM Inspectorate of Probation rated the CRC. The November 2019 inspection found problems."
+        self.assertEqual(self.value(text, "fieldwork_start"), ("2019-11", True))
+
+
 class ProviderTests(SimpleTestCase):
     def test_a_title_with_lost_words_and_the_full_running_header(self):
         extraction = read(

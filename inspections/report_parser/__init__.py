@@ -87,7 +87,7 @@ def parse_report(document, standards, key_questions=(), providers=()):
             read_prose(document, extraction, standards, key_questions)
         else:
             add_prose_ratings(document, extraction, standards)
-    elif re.search(
+    elif (has_inspectorate and re.search(r"\b(?:inspection|inspections|report|reports)\b", text, re.I)) or re.search(
         r"\b(rated?|ratings?|ranked|judged|assessed|labelled|inspection report|inspectors found|found by inspectors"
         r"|requir\w+ improvements?|report (?:identified|found|concluded|says|said))\b",
         text,
