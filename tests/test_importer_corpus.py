@@ -410,6 +410,27 @@ class ProviderTests(SimpleTestCase):
                 )
                 self.assertNotIn("provider", extraction.fields)
 
+    def test_a_news_item_naming_the_crc_once_in_full(self):
+        text = (
+            "Probation service told to improve\nHM Inspectorate of Probation rated Warwickshire and West Mercia "
+            "Community Rehabilitation Company 'Requires improvement'. The probation service supervises offenders."
+        )
+        provider = read(text).fields["provider"]
+        self.assertEqual((provider.value, provider.uncertain), ("warwickshire-west-mercia-crc", False))
+
+    def test_a_short_or_partial_name_once_or_another_provider_or_a_round_is_not_enough(self):
+        texts = [
+            "HM Inspectorate of Probation rated Essex CRC 'Requires improvement'.",
+            "HM Inspectorate of Probation rated Warwickshire and Mercia Community Rehabilitation Company 'Good'.",
+            "HM Inspectorate of Probation rated Warwickshire and West Mercia Community Rehabilitation Company 'Good', "
+            "like Essex CRC.",
+            "HM Inspectorate of Probation rated Warwickshire and West Mercia Community Rehabilitation Company 'Good', "
+            "one of 19 (out of 21) CRCs inspected.",
+        ]
+        for text in texts:
+            with self.subTest(text):
+                self.assertNotIn("provider", read(text).fields)
+
     def test_an_nps_division(self):
         extraction = read(
             "HM Inspectorate of Probation conducted a routine inspection of the North East Division of the National "
