@@ -46,6 +46,27 @@ class CorpusTests(SimpleTestCase):
                 wrong = [f"{field}: {detail}" for field, outcome, detail in outcomes if outcome == "wrong"]
                 self.assertEqual(wrong, [], entry["file"])
 
+    def test_the_benchmark_reads_a_labelled_folder_kept_elsewhere_and_counts_it_apart(self):
+        folder = Path(self.enterContext(__import__("tempfile").TemporaryDirectory())) / "E"
+        (folder / "texts").mkdir(parents=True)
+        (folder / "texts" / "essex--news--1.txt").write_text(
+            "URL: https://example.org/essex\nKind: news\nTitle: Essex\nPublisher: Example\n\n"
+            "HM Inspectorate of Probation rated Essex Community Rehabilitation Company 'Good' in a report "
+            "published today (3 May 2019)."
+        )
+        label = {"file": "texts/essex--news--1.txt", "provider": "essex-crc", "overall": "Good", "published": None}
+        (folder / "labels.json").write_text(json.dumps([label]))
+        stdout = StringIO()
+        with __import__("contextlib").redirect_stdout(stdout):
+            accuracy.main(["--labels", str(folder / "labels.json"), "--texts", str(folder / "texts"), "--only", "E"])
+        table = stdout.getvalue()
+        self.assertIn(
+            "| field | whole: right / wrong / missed (uncertain) | E: right / wrong / missed (uncertain) |", table
+        )
+        self.assertIn("| overall | 1 / 0 / 0 (0) | 1 / 0 / 0 (0) |", table)
+        self.assertIn("| published | 0 / 1 / 0 (0) | 0 / 1 / 0 (0) |", table)  # read where the label has none
+        self.assertIn("E: 1 texts; stated overall and standard ratings read right: 1 of 1 (100%); wrong values", table)
+
     def test_the_benchmark_counts_a_wrong_value_as_wrong(self):
         entry = {
             "file": "x",
@@ -361,6 +382,60 @@ class DateTests(SimpleTestCase):
         self.assertIsNone(self.value(text, "fieldwork_start"))
         text = "Published on 3 May 2020. HM Inspectorate of Probation rated the CRC. The November 2019 inspection found problems."
         self.assertEqual(self.value(text, "fieldwork_start"), ("2019-11", True))
+
+
+class OtherFactsTests(SimpleTestCase):
+    def facts(self, text):
+        return [
+            (f.value["metric"], f.value["qualifier"], f.value["number"], f.value["unit"])
+            for f in read("HM Inspectorate of Probation rated the CRC. " + text).facts
+        ]
+
+    def test_caseloads_worded_as_news_words_them(self):
+        self.assertEqual(
+            self.facts("Essex CRC - which looks after 8,500 low and medium risk offenders - was inspected."),
+            [("individuals-supervised", "exact", 8500, "people")],
+        )
+        self.assertEqual(
+            self.facts("The division supervises more than 16,500 high-risk criminals."),
+            [("individuals-supervised", "more_than", 16500, "people")],
+        )
+        # "write-up from" is not "up from" (an earlier figure)
+        self.assertEqual(
+            self.facts(
+                "Essex CRC – which supervises more than 4,000 offenders – has received a mixed write-up from us."
+            ),
+            [("individuals-supervised", "more_than", 4000, "people")],
+        )
+
+    def test_figures_mapped_to_one_metric_with_their_qualifier(self):
+        cases = [
+            ("Approximately 224,000 people were under probation supervision in England and Wales by June.",
+             ("national-caseload", "about", 224000, "people")),
+            ("Probation staff have been managing around 70 cases each.", ("caseload-per-officer", "about", 70, "cases")),
+            ("Frontline staff were responsible for an average of 58 cases each.",
+             ("caseload-per-officer", "exact", 58, "cases")),
+            ("On average, probation officers were managing more than 42 cases.",
+             ("caseload-per-officer", "more_than", 42, "cases")),
+            ("Almost 70 per cent of interviewed staff said their workloads were unmanageable.",
+             ("unmanageable-workload", "almost", 70, "%")),
+            ("More than two thirds, or 69 per cent, of staff said their workload was unmanageable.",
+             ("unmanageable-workload", "exact", 69, "%")),
+            ("At the time of the inspection, there were more than 150 unfilled vacancies.",
+             ("staffing", "more_than", 150, "vacancies")),
+        ]  # fmt: skip
+        for text, fact in cases:
+            with self.subTest(text):
+                self.assertEqual(self.facts(text), [fact])
+
+    def test_a_figure_stated_twice_is_one_fact_and_unlabelled_counts_are_left_out(self):
+        self.assertEqual(
+            self.facts("Officers juggling 42 cases each\nOfficers are juggling 42 cases each, a report found."),
+            [("caseload-per-officer", "exact", 42, "cases")],
+        )
+        self.assertEqual(
+            self.facts("One-third of managers had 70 or more cases. 40% of staff said they were tired."), []
+        )
 
 
 class ProviderTests(SimpleTestCase):

@@ -24,9 +24,9 @@ ASPECTS = [
 SAMPLE = re.compile(r"\b(?:of|in|sample of) (?:the )?(?P<sample>\d{2,4}) (?:cases|case files|inspected cases)\b", re.I)
 QUALIFIER = r"(?:more than|over|almost|nearly|around|about|approximately|fewer than|less than|just under|up to)"
 CASELOAD = re.compile(
-    rf"\b(?:supervis\w*|manag\w*|works with|looking after|responsible for)\s+(?:the\s+)?"
+    rf"\b(?:supervis\w*|manag\w*|works with|looks? after|looking after|responsible for)\s+(?:the\s+)?"
     rf"(?P<figure>(?:{QUALIFIER}\s+)?\d{{1,3}}(?:,\d{{3}})+)\s+"
-    r"(?P<who>(?:[\w-]+\s+){0,4}?(?:people|offenders|individuals|service users|cases))\b",
+    r"(?P<who>(?:[\w-]+\s+){0,4}?(?:people|offenders|individuals|service users|cases|criminals|convicts))\b",
     re.I,
 )
 PERIOD = re.compile(rf"at the time of (?:the |our )?inspection(?: in ({MONTHS}) (\d{{4}}))?", re.I)
@@ -121,6 +121,90 @@ def read_loose_fieldwork(document, fields):
 def months_between(earlier, later):
     (year1, month1), (year2, month2) = (map(int, value.split("-")[:2]) for value in (earlier, later))
     return (year2 - year1) * 12 + month2 - month1
+
+
+def figure(name="figure"):
+    return rf"(?P<{name}>(?:{QUALIFIER}\s+)?\d+(?:,\d{{3}})*)"
+
+
+FIGURE = figure()
+# Other figures with a plain label, each mapped to one catalogue metric: (metric, label, unit, pattern).
+OTHER_FACTS = [
+    (
+        "national-caseload",
+        "People under probation supervision in England and Wales",
+        "people",
+        re.compile(
+            rf"{FIGURE} (?:people|individuals|offenders) (?:were |are )?(?:under|subject to) probation supervision"
+            r" (?:in|across) England and Wales",
+            re.I,
+        ),
+    ),
+    (
+        # "staff were managing an average of 70 cases", "managed an average of 64 cases each", "juggling 42
+        # cases each", "On average, probation officers were managing more than 42 cases"
+        "caseload-per-officer",
+        "Cases per practitioner",
+        "cases",
+        re.compile(
+            rf"\b(?:an average of {FIGURE} cases\b|{figure('figure2')} cases each\b"
+            rf"|\bOn average, [\w\s]{{0,40}}?\b(?:managing|responsible for|holding|had) {figure('figure3')} cases\b)",
+            re.I,
+        ),
+    ),
+    (
+        # "Almost 70 per cent of interviewed staff said their workloads were unmanageable"
+        "unmanageable-workload",
+        "Staff interviewed saying their workload was unmanageable",
+        "%",
+        re.compile(
+            rf"\b{FIGURE}(?: per ?cent|%)\)?,? of (?:the )?(?:interviewed )?(?:those|staff|practitioners|responsible officers)\b[^.;]{{0,60}}?"
+            r"\b(?:said|say|told us|reported)\b[^.;]{0,30}?\bworkloads? (?:was|were|is|are) unmanageable",
+            re.I,
+        ),
+    ),
+]
+
+
+OTHER_FACTS.append(
+    (
+        # "There were 102 vacancies for probation officers", "more than 150 unfilled vacancies"
+        "staffing",
+        "Vacancies",
+        "vacancies",
+        re.compile(rf"\b{FIGURE} (?:unfilled |vacant |probation officer |staff )*vacancies\b", re.I),
+    )
+)
+
+
+def read_other_facts(document, extraction):
+    for sentence in sentences_with_offsets(document.text):
+        if PREVIOUS.search(sentence.text):
+            continue
+        for metric, label, unit, pattern in OTHER_FACTS:
+            for match in pattern.finditer(sentence.text):
+                group = next(name for name in ("figure", "figure2", "figure3") if match.groupdict().get(name))
+                figure = parse_qualified_number(match[group])
+                if figure.value is None:
+                    continue
+                period = PERIOD.search(sentence.text)
+                fact = {
+                    "metric": metric,
+                    "label": label,
+                    "value": match[group] + ("%" if unit == "%" else ""),
+                    "qualifier": str(figure.qualifier),
+                    "number": int(figure.value) if figure.value == int(figure.value) else float(figure.value),
+                    "unit": unit,
+                    "period": month_value(period[1], period[2]) if period and period[1] else None,
+                }
+                if not stated_before(extraction, fact):
+                    extraction.facts.append(found_at(document, sentence.start + match.start(group), fact))
+
+
+def stated_before(extraction, fact):
+    """A headline and its article often state one figure twice: it is one fact."""
+    same = ("metric", "number", "qualifier", "unit")
+    return any(all(found.value.get(key) == fact[key] for key in same) for found in extraction.facts)
 
 
 def read_caseload(document, extraction):
