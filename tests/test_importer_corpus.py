@@ -156,6 +156,8 @@ class ProseRatingTests(SimpleTestCase):
         extraction = read("A report by HM Inspectorate of Probation concluded they required improvement.")
         overall = extraction.fields["overall"]
         self.assertEqual((overall.value, overall.uncertain), ("Requires improvement", True))
+        partly = read("HM Inspectorate of Probation inspected the CRC and found they required improvement in training.")
+        self.assertNotIn("overall", partly.fields)
 
     def test_a_count_after_the_rating_is_not_a_rating(self):
         extraction = read(
@@ -272,6 +274,10 @@ class RatingsTableTests(SimpleTestCase):
         )  # fmt: skip
         self.assertFalse(any(found.uncertain for found in extraction.ratings.values()))
 
+    def test_a_table_ends_at_a_blank_line_before_text_that_is_not_a_row(self):
+        text = SPLIT_RATINGS_TABLE.replace("Executive summary\n", "Good practice example\nThe CRC's team is good.\n")
+        self.assertEqual(ratings(read(text))["4.2"], "Requires improvement")
+
 
 class EarlierInspectionTests(SimpleTestCase):
     def test_we_last_inspected_is_context_not_this_inspection(self):
@@ -382,6 +388,10 @@ class DateTests(SimpleTestCase):
         self.assertIsNone(self.value(text, "fieldwork_start"))
         text = "Published on 3 May 2020. HM Inspectorate of Probation rated the CRC. The November 2019 inspection found problems."
         self.assertEqual(self.value(text, "fieldwork_start"), ("2019-11", True))
+        text = "HM Inspectorate of Probation rated the CRC. Since the June 2019 inspection, staff have left."
+        self.assertIsNone(self.value(text, "fieldwork_start"))
+        text = "HM Inspectorate of Probation rated the CRC in 2019. The November 2016 inspection found problems."
+        self.assertIsNone(self.value(text, "fieldwork_start"))
 
 
 class OtherFactsTests(SimpleTestCase):

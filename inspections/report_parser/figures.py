@@ -108,6 +108,10 @@ def read_loose_fieldwork(document, fields):
         value = month_value(match[1], match[2])
         if published and not 0 <= months_between(value, published) <= 12:
             continue
+        if re.search(r"\b(?:since|before|than)\s+(?:in\s+)?$", sentence.text[: match.start()][-30:], re.I):
+            continue  # "since the June 2018 inspection": an earlier one
+        if not published and int(match[2]) < latest_year(document.text) - 1:
+            continue  # "the November 2016 inspection" in a text that speaks of 2019
         fields["fieldwork_start"] = found_at(
             document,
             sentence.start + match.start(1),
@@ -116,6 +120,10 @@ def read_loose_fieldwork(document, fields):
             "an inspection in a month, not said to be this inspection's fieldwork",
         )
         return
+
+
+def latest_year(text):
+    return max((int(year) for year in re.findall(r"\b(20[12]\d)\b", text)), default=0)
 
 
 def months_between(earlier, later):

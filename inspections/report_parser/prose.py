@@ -235,7 +235,7 @@ def subject_of(reading):
         return "overall", ""
     if re.search(r"\b(?:told|found) it\s*$", reading.clause):  # "has been told it requires improvement"
         return "overall", ""
-    if PRONOUN_SUBJECT.search(reading.clause):
+    if PRONOUN_SUBJECT.search(reading.clause) and not reading.tail.strip(" '’\"”.!"):
         return "overall", "the text rates 'it' or 'they', not the provider by name"
     return None, ""
 

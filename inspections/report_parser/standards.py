@@ -110,8 +110,8 @@ def standard_label_pattern(standards, split=False):
 # A rating as a PDF copy of a ratings table may give it: "Requires\nimprovement".
 SPLIT_RATING = r"(Requires\s+improvement|Outstanding|Good|Inadequate)"
 TABLE_ROW = re.compile(
-    rf"\s*(?:[1-4]\.[1-4]?\.?\s|{SPLIT_RATING}\b|improvement\b|Score\b|\d+\s*/\s*30\b|(?:Organisational delivery|Case "
-    r"supervision|CRC[- ]specific|NPS[- ]specific)\b)"
+    rf"\s*(?:[1-4]\.[1-4]?\.?(?:\s|$)|(?:{SPLIT_RATING}|improvement)\s*$|Score\b|\d+\s*/\s*30\b"
+    r"|(?:Organisational delivery|Case supervision|CRC[- ]specific|NPS[- ]specific)\b)"
 )
 
 
