@@ -156,7 +156,7 @@ class ProseRatingTests(SimpleTestCase):
         extraction = read("A report by HM Inspectorate of Probation concluded they required improvement.")
         overall = extraction.fields["overall"]
         self.assertEqual((overall.value, overall.uncertain), ("Requires improvement", True))
-        partly = read("HM Inspectorate of Probation inspected the CRC and found they required improvement in training.")
+        partly = read("A report by HM Inspectorate of Probation concluded they required improvement in training.")
         self.assertNotIn("overall", partly.fields)
 
     def test_a_count_after_the_rating_is_not_a_rating(self):
