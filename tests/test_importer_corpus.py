@@ -137,6 +137,11 @@ class ProseRatingTests(SimpleTestCase):
             "  • Leadership, staff, services, planning, and implementation and delivery were all inadequate.\n"
         )
         self.assertEqual(ratings(extraction), dict.fromkeys(("1.1", "1.2", "1.3", "2.2", "2.3"), "Inadequate"))
+        ending = read(
+            "HM Inspectorate of Probation inspected the CRC. Leadership, staff and services were all rated good."
+        )
+        self.assertEqual(ratings(ending), dict.fromkeys(("1.1", "1.2", "1.3"), "Good"))
+        self.assertNotIn("overall", ending.fields)  # not the service rated: services, the standard
         praise = read("HM Inspectorate of Probation rated the CRC. Leadership and staff were all good people.")
         self.assertEqual(ratings(praise), {})
 

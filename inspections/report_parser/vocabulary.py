@@ -13,7 +13,11 @@ STANDARD_SYNONYMS = {
     "1.2": [("staffing", True), ("staff", True)],
     # "services" alone is an everyday word: a standard only as an item of a list ("leadership, staff,
     # services, planning ...").
-    "1.3": [("range of services", True), (r"(?<=,\s)services(?=\s*,|\s+and\b)", True)],
+    "1.3": [
+        ("range of services", True),
+        (r"(?<=,\s)services(?=\s*,|\s+and\b|\s+(?:were|are)\b)", True),
+        (r"(?<=\band\s)services(?=\s+(?:were|are)\b)", True),
+    ],
     "1.4": [("information and facilities", False), ("facilities", True)],
     # "work to assess individuals' circumstances and to plan activity": the verbs name the work.
     "2.1": [("(?<!overall )assessments?", False), ("to assess", True)],
