@@ -157,6 +157,14 @@ class ProseRatingTests(SimpleTestCase):
                 values = ratings(extraction) | {k: f.value for k, f in extraction.fields.items() if k == "overall"}
                 self.assertEqual(values, {key: rating})
 
+    def test_two_ratings_for_two_things_are_not_a_choice(self):
+        extraction = read(
+            "HM Inspectorate of Probation inspected the CRC. Inspectors rated the CRC 'Good' for leadership and "
+            "'Requires improvement' overall."
+        )
+        self.assertEqual(ratings(extraction), {"1.1": "Good"})
+        self.assertEqual(extraction.fields["overall"].value, "Requires improvement")
+
     def test_they_required_improvement_is_uncertain(self):
         extraction = read("A report by HM Inspectorate of Probation concluded they required improvement.")
         overall = extraction.fields["overall"]

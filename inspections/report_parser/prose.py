@@ -146,8 +146,10 @@ def is_a_rating(reading):
     match, quoted = reading.match, bool(reading.match["open"] or reading.match["close"])
     if not quoted and not ALLOWED_NEXT.match(reading.sentence.text, match.end()):
         return False
-    if re.search(r"\b(?:or|and)\s*" + QUOTE + r"?\s*$", reading.lead[-12:]) and RATING_WORD.search(reading.lead[-40:]):
-        return False  # "good or outstanding": a choice, not a rating
+    if re.search(r"\b(?:or|and)\s*" + QUOTE + r"?\s*$", reading.lead[-12:]) and re.search(
+        RATING_WORD.pattern + r"[\s,]*(?:or|and)\s*" + QUOTE + r"?\s*$", reading.lead[-40:], re.I
+    ):
+        return False  # "good or outstanding": a choice, not a rating ("'Good' for X and 'Y' overall" is two)
     if re.match(r"\s*" + QUOTE + r"?\s*or\b", reading.sentence.text[match.end() :]):
         return False
     if "improvement" in match["word"].lower():
