@@ -1,12 +1,22 @@
 """Accuracy of the report parser on the labelled corpus (tests/fixtures/corpus/labels.json).
 
 Each text was labelled by hand with what it states about one inspection (see the corpus README).
-Per field, over the whole corpus and over its held-out part (batch C, never used to tune the
-parser): right, wrong (a value read that the label contradicts or does not have) and missed (a
-labelled value not read). Uncertain readings count as read: the table says how many there were.
-Run: .venv/bin/python bench/importer_accuracy.py [--list]
+Per field, over the whole corpus and over each folder asked for: right, wrong (a value read that
+the label contradicts or does not have) and missed (a labelled value not read). Uncertain readings
+count as read: the table says how many there were.
+
+Run:
+    .venv/bin/python bench/importer_accuracy.py                   # the whole corpus
+    .venv/bin/python bench/importer_accuracy.py --only C --only D # and each of these folders apart
+    .venv/bin/python bench/importer_accuracy.py --by-folder       # and every folder apart
+    .venv/bin/python bench/importer_accuracy.py --list            # every value not read right, per text
+    # a labelled folder kept elsewhere (the research helpers' layout: labels.json beside texts/):
+    .venv/bin/python bench/importer_accuracy.py --labels /path/E/labels.json --texts /path/E/texts
+A folder is an entry's `batch`, else the first part of its `file`, else (for --labels) the name
+of the folder that holds the labels file.
 """
 
+import argparse
 import json
 import os
 import sys
@@ -30,14 +40,25 @@ FIELDS = ["overall", "standards", "key_questions", "facts", "published", "fieldw
 LABEL_QUALIFIERS = {"exact": "exact", "": "exact", None: "exact"}
 
 
-def labels():
-    return json.loads((CORPUS / "labels.json").read_text())
+def labels(path=None, texts=None):
+    """The labelled entries, each with its `folder` and the `path` of its text.
+
+    `path`: a labels.json (the corpus's by default); `texts`: the folder holding the texts, when
+    the labels' `file` is not relative to the labels file (a file is looked for there by name)."""
+    path = Path(path) if path else CORPUS / "labels.json"
+    entries = json.loads(path.read_text())
+    for entry in entries:
+        file = Path(entry["file"])
+        entry.setdefault("path", str(Path(texts) / file.name if texts else path.parent / file))
+        first = file.parts[0] if len(file.parts) > 1 and file.parts[0] not in ("texts", "..") else ""
+        entry.setdefault("folder", entry.get("batch") or first or path.parent.name)
+    return entries
 
 
 def read(entry, catalogue=None):
     """The extraction of a corpus text, or the ReportImportError it raised."""
     standards, questions, providers = catalogue or bundled_catalogue()
-    path = CORPUS / entry["file"]
+    path = Path(entry["path"]) if entry.get("path") else CORPUS / entry["file"]
     try:
         return parse_report(read_document(path.read_bytes(), path.name), standards, questions, providers)
     except ReportImportError as error:
@@ -55,7 +76,16 @@ def value_of(extraction, name):
     return (found.value, found) if found else (None, None)
 
 
-def compare_single(field, stated, got, found, outcomes):
+def compare_single(field, stated, got, found, outcomes, code=""):
+    field_and_code = (field, f"{code} " if code else "")
+    outcomes_before = len(outcomes)
+    compare_value(field, stated, got, found, outcomes)
+    for index in range(outcomes_before, len(outcomes)):
+        name, outcome, detail = outcomes[index]
+        outcomes[index] = (name, outcome, field_and_code[1] + detail)
+
+
+def compare_value(field, stated, got, found, outcomes):
     if got is None:
         if stated is not None:
             outcomes.append((field, "missed", f"{stated}"))
@@ -76,7 +106,7 @@ def compare_ratings(entry, extraction, outcomes):
     stated = {item["code"]: item["rating"] for item in entry.get("standards", [])}
     for code in sorted(set(stated) | set(got)):
         found = got.get(code)
-        compare_single("standards", stated.get(code), found.value if found else None, found, outcomes)
+        compare_single("standards", stated.get(code), found.value if found else None, found, outcomes, code)
 
 
 def compare_scores(entry, extraction, outcomes):
@@ -86,7 +116,7 @@ def compare_scores(entry, extraction, outcomes):
         found = got.get(code)
         value = float(found.value["percent"]) if found else None
         expected = float(stated[code]) if stated.get(code) is not None else None
-        compare_single("key_questions", expected, value, found, outcomes)
+        compare_single("key_questions", expected, value, found, outcomes, code)
 
 
 def compare_facts(entry, extraction, outcomes):
@@ -122,42 +152,74 @@ def evaluate(entry, extraction):
     return outcomes
 
 
-def table(rows):
-    counts = {part: Counter() for part in ("whole", "held-out")}
-    for entry, outcomes in rows:
+def counts_of(rows):
+    counts = Counter()
+    for _entry, outcomes in rows:
         for field, outcome, _ in outcomes:
-            for part in ("whole", "held-out") if entry.get("held_out") else ("whole",):
-                counts[part][field, outcome.rstrip("?")] += 1
-                if outcome.endswith("?"):
-                    counts[part][field, "uncertain"] += 1
-    lines = ["| field | " + " | ".join(f"{part}: right / wrong / missed (uncertain)" for part in counts) + " |"]
-    lines.append("| --- | --- | --- |")
+            counts[field, outcome.rstrip("?")] += 1
+            if outcome.endswith("?"):
+                counts[field, "uncertain"] += 1
+    return counts
+
+
+def table(rows, folders=()):
+    """Per field right / wrong / missed (uncertain), over all rows and over each folder named."""
+    parts = [("whole", rows)] + [
+        (folder, [row for row in rows if row[0].get("folder") == folder]) for folder in folders
+    ]
+    counts = [(name, part, counts_of(part)) for name, part in parts]
+    lines = ["| field | " + " | ".join(f"{name}: right / wrong / missed (uncertain)" for name, *_ in counts) + " |"]
+    lines.append("| --- |" + " --- |" * len(counts))
     for field in FIELDS:
-        cells = []
-        for part in counts:
-            c = counts[part]
-            cells.append(f"{c[field, 'right']} / {c[field, 'wrong']} / {c[field, 'missed']} ({c[field, 'uncertain']})")
+        cells = [
+            f"{c[field, 'right']} / {c[field, 'wrong']} / {c[field, 'missed']} ({c[field, 'uncertain']})"
+            for *_, c in counts
+        ]
         lines.append(f"| {field} | " + " | ".join(cells) + " |")
-    for part in counts:
-        c = counts[part]
+    for name, part, c in counts:
         right = c["overall", "right"] + c["standards", "right"]
         stated = (
             right + c["overall", "wrong"] + c["standards", "wrong"] + c["overall", "missed"] + c["standards", "missed"]
         )
-        texts = sum(1 for entry, _ in rows if part == "whole" or entry.get("held_out"))
-        lines.append(f"{part}: {texts} texts; stated overall and standard ratings read right: {right} of {stated}")
+        wrong = sum(c[field, "wrong"] for field in FIELDS)
+        share = f" ({100 * right / stated:.0f}%)" if stated else ""
+        lines.append(
+            f"{name}: {len(part)} texts; stated overall and standard ratings read right: {right} of {stated}{share}; "
+            f"wrong values in all fields: {wrong}"
+        )
     return "\n".join(lines)
 
 
-def main():
+def arguments(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--list", action="store_true", help="every value not read right, per text")
+    parser.add_argument("--only", action="append", default=[], metavar="FOLDER", help="a folder to count apart")
+    parser.add_argument("--by-folder", action="store_true", help="count every folder apart")
+    parser.add_argument("--labels", help="a labels.json other than the corpus's")
+    parser.add_argument("--texts", help="the folder of the texts the --labels file names")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    options = arguments(argv)
     catalogue = bundled_catalogue()
-    rows = [(entry, evaluate(entry, read(entry, catalogue))) for entry in labels()]
-    if "--list" in sys.argv:
+    entries = labels(options.labels, options.texts)
+    rows = [(entry, evaluate(entry, read(entry, catalogue))) for entry in entries]
+    folders = list(dict.fromkeys(entry["folder"] for entry in entries)) if options.by_folder else options.only
+    unknown = [folder for folder in folders if not any(entry["folder"] == folder for entry in entries)]
+    if unknown:
+        sys.exit(
+            f"no labelled text in folder(s) {', '.join(unknown)}; folders: "
+            + ", ".join(sorted({entry["folder"] for entry in entries}))
+        )
+    if options.list:
         for entry, outcomes in rows:
+            if options.only and entry["folder"] not in options.only:
+                continue
             for field, outcome, detail in outcomes:
                 if outcome != "right":
                     print(f"{entry['file']}: {field} {outcome}: {detail}")
-    print(table(rows))
+    print(table(rows, folders))
 
 
 if __name__ == "__main__":

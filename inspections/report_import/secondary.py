@@ -33,7 +33,13 @@ def target_report(extraction, raw, filename, plan, override, include_uncertain, 
         held = ", ".join(i.provider.name for i in inspections)
         if provider is None or provider.pk not in {i.provider_id for i in inspections}:
             named = provider.name if provider else "no provider"
-            raise ReportImportError(filename, f"the text is about {named}, but {report.slug} inspected {held}")
+            unnamed = [
+                i.provider.name
+                for i in inspections
+                if not names_provider(read_document(raw, filename).text, i.provider)
+            ]
+            also = f"; the text does not name {', '.join(unnamed)}" if unnamed else ""
+            raise ReportImportError(filename, f"the text is about {named}, but {report.slug} inspected {held}{also}")
         if not override and not names_provider(read_document(raw, filename).text, provider):
             raise ReportImportError(
                 filename, f"the text does not name {provider.name}, which {report.slug} inspected: pass --provider"

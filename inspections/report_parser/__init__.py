@@ -16,7 +16,6 @@ import re
 
 from inspections.report_parser.documents import (
     MAX_BYTES,
-    RATING,
     Document,
     Extraction,
     Found,
@@ -75,7 +74,7 @@ def parse_report(document, standards, key_questions=(), providers=()):
         parse_quality_impact(document, extraction, key_questions)
         return extraction
     rated = re.search(r"Summary of ratings", text, re.I) or re.search(
-        r"is rated as:\s*|Overall rating\s+" + RATING, text
+        r"is rated as:\s*|Overall rating\s+(?:Requires\s+improvement|Outstanding|Good|Inadequate)", text
     )
     # A copy site's copy of a report's opening pages: the cover and contents, before any rating.
     cover = re.search(r"\bAn inspection of\b|^Inspection of probation services:", text, re.I | re.M)
@@ -88,9 +87,9 @@ def parse_report(document, standards, key_questions=(), providers=()):
             read_prose(document, extraction, standards, key_questions)
         else:
             add_prose_ratings(document, extraction, standards)
-    elif re.search(
+    elif (has_inspectorate and re.search(r"\b(?:inspection|inspections|report|reports)\b", text, re.I)) or re.search(
         r"\b(rated?|ratings?|ranked|judged|assessed|labelled|inspection report|inspectors found|found by inspectors"
-        r"|requir\w+ improvement)\b",
+        r"|requir\w+ improvements?|report (?:identified|found|concluded|says|said))\b",
         text,
         re.I,
     ):

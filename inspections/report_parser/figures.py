@@ -24,12 +24,13 @@ ASPECTS = [
 SAMPLE = re.compile(r"\b(?:of|in|sample of) (?:the )?(?P<sample>\d{2,4}) (?:cases|case files|inspected cases)\b", re.I)
 QUALIFIER = r"(?:more than|over|almost|nearly|around|about|approximately|fewer than|less than|just under|up to)"
 CASELOAD = re.compile(
-    rf"\b(?:supervis\w*|manag\w*|works with|looking after|responsible for)\s+(?:the\s+)?"
+    rf"\b(?:supervis\w*|manag\w*|works with|looks? after|looking after|responsible for)\s+(?:the\s+)?"
     rf"(?P<figure>(?:{QUALIFIER}\s+)?\d{{1,3}}(?:,\d{{3}})+)\s+"
-    r"(?P<who>(?:[\w-]+\s+){0,4}?(?:people|offenders|individuals|service users|cases))\b",
+    r"(?P<who>(?:[\w-]+\s+){0,4}?(?:people|offenders|individuals|service users|cases|criminals|convicts))\b",
     re.I,
 )
 PERIOD = re.compile(rf"at the time of (?:the |our )?inspection(?: in ({MONTHS}) (\d{{4}}))?", re.I)
+DAY_MONTH_YEAR = rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?P<month>{MONTHS}),? (?P<year>\d{{4}})"
 MONTH_YEAR = rf"(?<!published )\bin ({MONTHS}) (\d{{4}})\b"
 FIELDWORK = [
     re.compile(
@@ -40,14 +41,35 @@ FIELDWORK = [
     re.compile(rf"\bDuring (?:the|our) inspection of [^.]{{0,80}}?{MONTH_YEAR}", re.I),
     re.compile(rf"\b(?:inspected|visited) [^.]{{0,80}}?{MONTH_YEAR}", re.I),
     re.compile(rf"\binspections? (?:made|carried out|conducted|took place)\b[^.]{{0,20}}?{MONTH_YEAR}", re.I),
-    re.compile(rf"\bafter an inspection {MONTH_YEAR[len('(?<!published )') :]}", re.I),
+    re.compile(rf"\b(?:after|following) an inspection {MONTH_YEAR[len('(?<!published )') :]}", re.I),
+    re.compile(rf"\bfieldwork for (?:the|this|our) inspection\b[^.]{{0,40}}?{MONTH_YEAR}", re.I),
+    re.compile(rf"\bfieldwork (?:was )?(?:undertaken|conducted)\b[^.]{{0,20}}?{MONTH_YEAR}", re.I),
+]
+# "The fieldwork for this inspection started on 06 January 2020": the day too.
+FIELDWORK_DAY = re.compile(
+    rf"\bfieldwork\b[^.]{{0,60}}?\b(?:started|began|commenced|took place)\s+on\s+(?:\w+day,?\s+)?{DAY_MONTH_YEAR}", re.I
+)
+# "the DDC inspection in November 2018", "the November 2018 inspection", "issues identified by inspectors
+# in August 2018": most likely this inspection's fieldwork, but the words could mean an earlier one.
+# Uncertain, and only where the month is not after publication and at most a year before it.
+FIELDWORK_LOOSE = [
+    re.compile(rf"\b[Tt]he (?:[A-Z]{{2,5}} )?inspection {MONTH_YEAR[len('(?<!published )') :]}"),
+    re.compile(rf"\b[Tt]he ({MONTHS}) (\d{{4}}) inspection\b"),
+    re.compile(rf"\b(?:identified|found|seen) by (?:the )?inspectors {MONTH_YEAR[len('(?<!published )') :]}"),
 ]
 PUBLISHED = [
-    re.compile(rf"at 00\.01 on (?P<day>\d{{1,2}}) (?P<month>{MONTHS}) (?P<year>\d{{4}})"),
-    re.compile(rf"published today \((?:\w+day,? )?(?P<day>\d{{1,2}}) (?P<month>{MONTHS}) (?P<year>\d{{4}})\)"),
-    re.compile(rf"Date published: (?P<day>\d{{1,2}}) (?P<month>{MONTHS}) (?P<year>\d{{4}})"),
-    re.compile(rf"report published in (?P<month>{MONTHS}) (?P<year>\d{{4}})"),
-    re.compile(rf"\bpublished on (?P<day>\d{{1,2}}) (?P<month>{MONTHS}) (?P<year>\d{{4}})"),
+    re.compile(rf"at 00\.01 on {DAY_MONTH_YEAR}", re.I),
+    re.compile(rf"published today,? \((?:\w+day,? )?{DAY_MONTH_YEAR}\)", re.I),
+    re.compile(rf"Date published: {DAY_MONTH_YEAR}", re.I),
+    re.compile(rf"report published in (?P<month>{MONTHS}) (?P<year>\d{{4}})", re.I),
+    re.compile(rf"\bpublished on {DAY_MONTH_YEAR}", re.I),
+    # "Today's (29 June 2017) probation inspectors' report on South Yorkshire"
+    re.compile(rf"\bToday[’']s \((?:\w+day,? )?{DAY_MONTH_YEAR}\)[^.]{{0,60}}\breport\b", re.I),
+    # A report's cover: "HM Inspectorate of Probation APRIL 2019", "HMI Probation, July 2020".
+    re.compile(
+        rf"(?:HM Inspectorate of Probation|HMI Probation),?\s+(?P<month>{MONTHS.upper()}|{MONTHS}) (?P<year>\d{{4}})\b"
+        r"(?!\s*(?:inspection|report|round))"
+    ),
 ]
 
 
@@ -61,11 +83,136 @@ def read_dates(document, extraction):
     for sentence in sentences_with_offsets(text):
         if "fieldwork_start" in fields or PREVIOUS.search(sentence.text):
             continue  # "We last inspected X in June 2018" dates an earlier inspection
+        day = FIELDWORK_DAY.search(sentence.text)
+        if day:
+            value = month_value(day["month"], day["year"], day["day"])
+            fields["fieldwork_start"] = found_at(document, sentence.start + day.start("day"), value)
+            continue
         match = next(filter(None, (pattern.search(sentence.text) for pattern in FIELDWORK)), None)
         if match:
             fields["fieldwork_start"] = found_at(
                 document, sentence.start + match.start(1), month_value(match[1], match[2])
             )
+    if "fieldwork_start" not in fields:
+        read_loose_fieldwork(document, fields)
+
+
+def read_loose_fieldwork(document, fields):
+    published = fields.get("published").value[:7] if fields.get("published") else None
+    for sentence in sentences_with_offsets(document.text):
+        if PREVIOUS.search(sentence.text):
+            continue
+        match = next(filter(None, (pattern.search(sentence.text) for pattern in FIELDWORK_LOOSE)), None)
+        if not match:
+            continue
+        value = month_value(match[1], match[2])
+        if published and not 0 <= months_between(value, published) <= 12:
+            continue
+        if re.search(r"\b(?:since|before|than)\s+(?:in\s+)?$", sentence.text[: match.start()][-30:], re.I):
+            continue  # "since the June 2018 inspection": an earlier one
+        if not published and int(match[2]) < latest_year(document.text) - 1:
+            continue  # "the November 2016 inspection" in a text that speaks of 2019
+        fields["fieldwork_start"] = found_at(
+            document,
+            sentence.start + match.start(1),
+            value,
+            True,
+            "an inspection in a month, not said to be this inspection's fieldwork",
+        )
+        return
+
+
+def latest_year(text):
+    return max((int(year) for year in re.findall(r"\b(20[12]\d)\b", text)), default=0)
+
+
+def months_between(earlier, later):
+    (year1, month1), (year2, month2) = (map(int, value.split("-")[:2]) for value in (earlier, later))
+    return (year2 - year1) * 12 + month2 - month1
+
+
+def figure(name="figure"):
+    return rf"(?P<{name}>(?:{QUALIFIER}\s+)?\d+(?:,\d{{3}})*)"
+
+
+FIGURE = figure()
+# Other figures with a plain label, each mapped to one catalogue metric: (metric, label, unit, pattern).
+OTHER_FACTS = [
+    (
+        "national-caseload",
+        "People under probation supervision in England and Wales",
+        "people",
+        re.compile(
+            rf"{FIGURE} (?:people|individuals|offenders) (?:were |are )?(?:under|subject to) probation supervision"
+            r" (?:in|across) England and Wales",
+            re.I,
+        ),
+    ),
+    (
+        # "staff were managing an average of 70 cases", "managed an average of 64 cases each", "juggling 42
+        # cases each", "On average, probation officers were managing more than 42 cases"
+        "caseload-per-officer",
+        "Cases per practitioner",
+        "cases",
+        re.compile(
+            rf"\b(?:an average of {FIGURE} cases\b|{figure('figure2')} cases each\b"
+            rf"|\bOn average, [\w\s]{{0,40}}?\b(?:managing|responsible for|holding|had) {figure('figure3')} cases\b)",
+            re.I,
+        ),
+    ),
+    (
+        # "Almost 70 per cent of interviewed staff said their workloads were unmanageable"
+        "unmanageable-workload",
+        "Staff interviewed saying their workload was unmanageable",
+        "%",
+        re.compile(
+            rf"\b{FIGURE}(?: per ?cent|%)\)?,? of (?:the )?(?:interviewed )?(?:those|staff|practitioners|responsible officers)\b[^.;]{{0,60}}?"
+            r"\b(?:said|say|told us|reported)\b[^.;]{0,30}?\bworkloads? (?:was|were|is|are) unmanageable",
+            re.I,
+        ),
+    ),
+]
+
+
+OTHER_FACTS.append(
+    (
+        # "There were 102 vacancies for probation officers", "more than 150 unfilled vacancies"
+        "staffing",
+        "Vacancies",
+        "vacancies",
+        re.compile(rf"\b{FIGURE} (?:unfilled |vacant |probation officer |staff )*vacancies\b", re.I),
+    )
+)
+
+
+def read_other_facts(document, extraction):
+    for sentence in sentences_with_offsets(document.text):
+        if PREVIOUS.search(sentence.text):
+            continue
+        for metric, label, unit, pattern in OTHER_FACTS:
+            for match in pattern.finditer(sentence.text):
+                group = next(name for name in ("figure", "figure2", "figure3") if match.groupdict().get(name))
+                figure = parse_qualified_number(match[group])
+                if figure.value is None:
+                    continue
+                period = PERIOD.search(sentence.text)
+                fact = {
+                    "metric": metric,
+                    "label": label,
+                    "value": match[group] + ("%" if unit == "%" else ""),
+                    "qualifier": str(figure.qualifier),
+                    "number": int(figure.value) if figure.value == int(figure.value) else float(figure.value),
+                    "unit": unit,
+                    "period": month_value(period[1], period[2]) if period and period[1] else None,
+                }
+                if not stated_before(extraction, fact):
+                    extraction.facts.append(found_at(document, sentence.start + match.start(group), fact))
+
+
+def stated_before(extraction, fact):
+    """A headline and its article often state one figure twice: it is one fact."""
+    same = ("metric", "number", "qualifier", "unit")
+    return any(all(found.value.get(key) == fact[key] for key in same) for found in extraction.facts)
 
 
 def read_caseload(document, extraction):

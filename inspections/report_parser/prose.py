@@ -18,17 +18,22 @@ from inspections.report_parser.vocabulary import CASE_SUPERVISION, find_standard
 
 QUOTE = "['‘’\"“”]"
 RATING_WORD = re.compile(
-    rf"(?P<open>{QUOTE}?)(?P<word>requires? improvement|requiring improvement|required improvement"
+    rf"(?P<open>{QUOTE}?)(?P<word>requires? improvements?|requiring improvements?|required improvements?"
     rf"|outstanding|good|inadequate)\b(?P<close>{QUOTE}?)",
     re.I,
 )
 TRIGGER = re.compile(
     r"\b(?:rat(?:ed|ings?|e)|assess(?:ed|ing)|judged|graded|ranked|labell?ed|deemed|found|given|gave|give|gives"
-    r"|awarded|achieved|upgraded|downgraded|classification|grade)\b",
+    r"|awarded|achieved|upgraded|downgraded|classification|grade|branded)\b",
     re.I,
 )
 NOUN_AFTER = re.compile(r"\s*(?:rating|mark|grade|grading|assessment|standard overall)\b", re.I)
-COPULA = re.compile(r"\b(?:is|was|were|are|be|been|now)\s*$", re.I)
+COPULA = re.compile(r"\b(?:is|was|were|are|be|been|now)(?:\s+(?:all|also|both))?\s*$", re.I)
+# "Leadership, staff, services, planning ... were all inadequate": a list given one rating.
+ALL_OF_A_LIST = re.compile(r"\b(?:were|are|have been|had been)\s+(?:all|each)\s*$", re.I)
+# "A report ... concluded they required improvement": the pronoun stands for the provider, most
+# likely, but the text does not name it where it rates it.
+PRONOUN_SUBJECT = re.compile(r"\b(?:concluded|found|said|says|decided|ruled)\s+(?:that\s+)?(?:it|they)\s*$", re.I)
 # An unquoted rating word followed by anything else is an adjective ("good work", "good-quality").
 ALLOWED_NEXT = re.compile(
     r"\s*(?:$|[,.;:!?)–—]|\s-\s|(?:for|in|by|at|on|overall|and|but|after|with|since|according|rating|ratings|mark"
@@ -43,7 +48,7 @@ CLAUSE_BREAK = re.compile(
 PREVIOUS = re.compile(
     r"last inspect|previous(?:ly)?\b|last (?:\w+ )?(?:visit|year|time|inspection)|since (?:our|the|its) last|at that time"
     r"|\bhad been (?:rated|judged|assessed)"
-    r"|when we inspected|in the past|earlier inspection|first inspection|up from|\b(?:\w+ )?years? ago\b"
+    r"|when we inspected|in the past|earlier inspection|first inspection|(?<!-)\bup from|\b(?:\w+ )?years? ago\b"
     r"|compared (?:to|with)|\bin 20\d\d, when\b",
     re.I,
 )
@@ -69,6 +74,12 @@ ORGANISATION = re.compile(
 )
 OVERALL = re.compile(r"\boverall\b", re.I)
 YEAR_ONLY = re.compile(r"\b(20[12]\d)\b")
+# A sentence that opens with its year ("In 2017, inspectors found ...") dates what it says.
+DATED = re.compile(
+    r"^\W*(?:In|During|By)\s+(?:(?:early|late|mid-?)\s*)?(?:(?:January|February|March|April|May|June|July|August"
+    r"|September|October|November|December)\s+)?20[12]\d\b,?",
+    re.I,
+)
 YEAR = re.compile(
     r"\b(?:in |during )?(?:(?P<month>January|February|March|April|May|June|July|August|September|October"
     r"|November|December) )?(?P<year>20[12]\d)\b"
@@ -109,7 +120,8 @@ class Reading:
 
     @property
     def rating(self):
-        return normalise_rating(re.sub(r"requires? |requiring |required ", "requires ", self.match["word"].lower()))
+        word = re.sub(r"improvements$", "improvement", self.match["word"].lower())
+        return normalise_rating(re.sub(r"requires? |requiring |required ", "requires ", word))
 
     @property
     def offset(self):
@@ -134,8 +146,10 @@ def is_a_rating(reading):
     match, quoted = reading.match, bool(reading.match["open"] or reading.match["close"])
     if not quoted and not ALLOWED_NEXT.match(reading.sentence.text, match.end()):
         return False
-    if re.search(r"\b(?:or|and)\s*" + QUOTE + r"?\s*$", reading.lead[-12:]) and RATING_WORD.search(reading.lead[-40:]):
-        return False  # "good or outstanding": a choice, not a rating
+    if re.search(r"\b(?:or|and)\s*" + QUOTE + r"?\s*$", reading.lead[-12:]) and re.search(
+        RATING_WORD.pattern + r"[\s,]*(?:or|and)\s*" + QUOTE + r"?\s*$", reading.lead[-40:], re.I
+    ):
+        return False  # "good or outstanding": a choice, not a rating ("'Good' for X and 'Y' overall" is two)
     if re.match(r"\s*" + QUOTE + r"?\s*or\b", reading.sentence.text[match.end() :]):
         return False
     if "improvement" in match["word"].lower():
@@ -149,6 +163,9 @@ def is_a_rating(reading):
         return False
     if quoted:
         return True
+    if ALL_OF_A_LIST.search(reading.lead):
+        named = named_standards(reading.clause, reading.words)
+        return bool(named and len(named) > 1)
     spans = find_standards(reading.clause, reading.words)
     codes = {code for _, _, code, _ in spans}
     return match["word"].lower() != "good" and len(codes) == 1 and any(not loose for *_, loose in spans)
@@ -196,6 +213,9 @@ def subject_of(reading):
         return [(code, False) for code in ("2.1", "2.2", "2.3", "2.4")], ""
     if SEVERAL_PROVIDERS.search(reading.clause):
         return None, ""
+    counted = re.match(r"\W*\s*(?:in|for|across|on|against)\s+", reading.tail)
+    if counted and COUNT.match(reading.tail, counted.end()):
+        return None, ""  # "'required improvements' in seven of ten categories": a count
     # "rated 'Inadequate' for case reviews": what follows 'for' is what was rated.
     named = named_standards(tail_subject(reading.tail) or reading.clause, reading.words)
     if not named and CASE_SUPERVISION_WORK.search(reading.clause):
@@ -217,6 +237,8 @@ def subject_of(reading):
         return "overall", ""
     if re.search(r"\b(?:told|found) it\s*$", reading.clause):  # "has been told it requires improvement"
         return "overall", ""
+    if PRONOUN_SUBJECT.search(reading.clause) and not reading.tail.strip(" '’\"”.!"):
+        return "overall", "the text rates 'it' or 'they', not the provider by name"
     return None, ""
 
 
@@ -259,6 +281,7 @@ def read_prose_ratings(document, extraction, standards=()):
     words = vocabulary(standards)
     all_sentences = sentences_with_offsets(document.text)
     latest_year = max((int(year) for year in YEAR_ONLY.findall(document.text)), default=0)
+    given = []
     for index, sentence in enumerate(all_sentences):
         if OTHERS.search(sentence.text) and not ALL_FOUR.search(sentence.text):
             continue
@@ -272,15 +295,37 @@ def read_prose_ratings(document, extraction, standards=()):
             if is_previous(reading):
                 keep_previous(document, extraction, reading, subject, all_sentences[max(0, index - 2) : index])
                 continue
-            give(document, extraction, reading, subject, why)
+            given.append((reading, subject, why, index))
+    for reading, subject, why, index in given:
+        if DATED.match(reading.sentence.text) and undated_other(reading, subject, given):
+            # "In 2017, inspectors found the CRC to be 'good'" beside an undated "was given ... 'requires
+            # improvement'": the dated one is the earlier inspection.
+            keep_previous(document, extraction, reading, subject, all_sentences[max(0, index - 2) : index])
+            continue
+        give(document, extraction, reading, subject, why)
+
+
+def undated_other(reading, subject, given):
+    """Another reading of the same subject, in a sentence that names no year, with another rating."""
+    keys = set(subject_keys(subject))
+    return any(
+        other.rating != reading.rating and keys & set(subject_keys(other_subject)) and not YEAR_ONLY.search(other.lead)
+        for other, other_subject, _, _ in given
+        if other is not reading
+    )
+
+
+def subject_keys(subject):
+    return ["overall"] if subject == "overall" else [code for code, _ in subject]
 
 
 def give(document, extraction, reading, subject, why):
     if subject == "overall":
-        settle(document, extraction, extraction.fields, "overall", reading, "")
+        settle(document, extraction, extraction.fields, "overall", reading, why)
         return
     for code, loose in subject:
-        unsure = why or ("attributed through a loose synonym of the standard's name" if loose else "")
+        reason = loose if isinstance(loose, str) else "attributed through a loose synonym of the standard's name"
+        unsure = why or (reason if loose else "")
         settle(document, extraction, extraction.ratings, code, reading, unsure)
 
 

@@ -26,6 +26,10 @@ MARKERS = [
     ("NPS", re.compile(r"\bdivision\b|National Probation Service|\bNPS\b(?!['’])", re.I)),
 ]
 TITLE = re.compile(r"An inspection of\b|Inspection of probation services:", re.I)
+# "X probation services managed by Y CRC": Y operates the area, X is what was inspected. The words
+# after such a phrase name the operator, never the provider inspected.
+OPERATOR = re.compile(r"\b(?:managed|run|owned|operated|taken over)\s+by\b", re.I)
+MANAGED_AREA = re.compile(r"\bprobation services?\s+(?:managed|run|owned|operated)\s+by\b", re.I)
 WINDOW_WORDS = 8
 
 
@@ -41,6 +45,7 @@ class Mention:
     offset: int
     place: str  # "title" or "body"
     matches: list  # [(slug, exact)], the best equally good readings of the words
+    full: bool = False  # the provider's full catalogue name ("Essex Community Rehabilitation Company")
 
 
 def words(text):
@@ -58,9 +63,15 @@ def read_mention(text, marker, kind, catalogue):
     before = re.split(r"[.;:!?\n]\s|\(|\)", text[start : marker.start()].rstrip())[-1]
     if kind == "NPS" and marker.group(0).lower() == "division":
         before = re.split(r"\bNPS\b|National Probation Service", before)[-1]
+    if OPERATOR.search(before):
+        return []  # "... managed by Kent, Surrey and Sussex CRC": the operator, not the provider inspected
     window = words(before)[-WINDOW_WORDS:]
     if kind == "NPS" and not window:  # "NPS North East division": the name follows the marker
         window = words(re.split(r"\bdivision\b|[.;:\n]", text[marker.end() : marker.end() + 80], flags=re.I)[0])
+    return read_window(window, kind, catalogue)
+
+
+def read_window(window, kind, catalogue):
     best, readings = (0, False), []
     for provider, sets in catalogue:
         if provider.kind != kind:
@@ -91,8 +102,44 @@ def mentions(document, catalogue):
             readings = read_mention(text, marker, kind, catalogue)
             if readings:
                 in_title = any(0 <= marker.start() - end <= 160 for end in titles)
-                found_mentions.append(Mention(marker.start(), "title" if in_title else "body", readings))
+                full = len(readings) == 1 and in_full(text, marker, readings[0], catalogue)
+                found_mentions.append(Mention(marker.start(), "title" if in_title else "body", readings, full))
+    # A title "An inspection of <area> probation services managed by <operator>": the area is the
+    # CRC inspected, when its words are all the words of one CRC's name.
+    for managed in MANAGED_AREA.finditer(text):
+        starts = [end for end in titles if 0 <= managed.start() - end <= 160]
+        if not starts:
+            continue
+        before = re.split(r"[.;:!?\n]\s|\(|\)", text[starts[-1] : managed.start()].rstrip())[-1]
+        readings = [(slug, exact) for slug, exact in read_window(words(before), "CRC", catalogue) if exact]
+        if readings:
+            found_mentions.append(
+                Mention(starts[-1] + len(text[starts[-1] : managed.start()]) - len(before), "title", readings)
+            )
     return sorted(found_mentions, key=lambda mention: mention.offset)
+
+
+# "one of 19 (out of 21) Community Rehabilitation Companies", "all 21 CRCs": the text speaks of a round.
+ROUND = re.compile(r"\bout of (?:the )?(?:21|28|seven|7)\b|\ball (?:21|28|seven)\b|\bof the (?:21|28)\b", re.I)
+FULL_NAME = re.compile(r"Community Rehabilitation Company|division of the National Probation Service", re.I)
+
+
+def in_full(text, marker, reading, catalogue):
+    """The words before the marker are the provider's full catalogue name, marker and all."""
+    slug, exact = reading
+    if not exact:
+        return False
+    provider = next(provider for provider, _ in catalogue if provider.slug == slug)
+    line = text[: marker.end()].rsplit("\n", 1)[-1]
+    for name in provider.names:
+        if not name or not FULL_NAME.search(name):
+            continue
+        pattern = r"\s*,?\s+".join(
+            r"(?:and|&)" if word.lower() in ("and", "&") else re.escape(word) for word in name.replace(",", " ").split()
+        )
+        if re.search(rf"(?<![\w-]){pattern}$", line, re.I):
+            return True
+    return False
 
 
 LOOKED_FOR = (
@@ -113,7 +160,8 @@ def recognise_provider(document, providers):
                 if is_exact and len(mention.matches) == 1:
                     exact.setdefault(slug, []).append(mention)
         if exact:
-            return decide(document, exact, why)
+            named = {slug for mention in every for slug, _ in mention.matches}
+            return decide(document, exact, why, named)
         partial = [{slug for slug, _ in mention.matches} for mention in here]
         if partial and place == "title":
             common = set.intersection(*partial)
@@ -126,14 +174,20 @@ def recognise_provider(document, providers):
     return None, f"no provider recognised: {LOOKED_FOR}"
 
 
-def decide(document, exact, why):
+def decide(document, exact, why, named=()):
     """The provider named: in a title, the only one; in the body, the only one named at least twice, or
     one named at least three times as often as any other (a text about a round of inspections names
-    several providers once or twice each, and is about none of them)."""
+    several providers once or twice each, and is about none of them). Named in the body by its full
+    catalogue name ("Essex Community Rehabilitation Company"), with no other provider named at all and
+    no count of the providers ("14 (out of 21) CRCs": a text about a round), it is certain."""
     ranked = sorted(exact.items(), key=lambda item: (-len(item[1]), item[1][0].offset))
     slug, places = ranked[0]
     runner_up = len(ranked[1][1]) if len(ranked) > 1 else 0
     sure = not runner_up
+    only_one = set(named) == {slug}
+    if why and only_one and not ROUND.search(document.text) and any(mention.full for mention in places):
+        full = next(mention for mention in places if mention.full)
+        return found_at(document, full.offset, slug), ""
     if why:  # named in the body only
         sure = len(places) >= (max(3, 3 * runner_up) if runner_up else 2)
     if not sure:

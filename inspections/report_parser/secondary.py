@@ -3,7 +3,7 @@
 import re
 
 from inspections.report_parser.documents import RATING, clean, found, normalise_rating, search
-from inspections.report_parser.figures import read_case_percentages, read_caseload, read_dates
+from inspections.report_parser.figures import read_case_percentages, read_caseload, read_dates, read_other_facts
 from inspections.report_parser.prose import read_prose_ratings
 from inspections.report_parser.standards import FIELD_LABELS
 from inspections.report_parser.vocabulary import find_standards, vocabulary
@@ -27,6 +27,7 @@ def parse_secondary(document, extraction, standards, key_questions=()):
 def read_prose(document, extraction, standards, key_questions=()):
     read_dates(document, extraction)
     read_caseload(document, extraction)
+    read_other_facts(document, extraction)
     read_prose_ratings(document, extraction, standards)
     read_area_of_work(document, extraction, standards)
     read_case_percentages(document, extraction, key_questions, standards)

@@ -17,7 +17,7 @@ from inspections.report_parser.documents import (
 
 def parse_standards_report(document, extraction, standards, key_questions):
     fields = extraction.fields
-    marker = search(document, r"Summary of ratings|is rated as:|Overall rating\s+" + RATING)
+    marker = search(document, r"Summary of ratings|is rated as:|Overall rating\s+" + SPLIT_RATING)
     if marker:
         fields["framework"] = found(document, marker, "standards-2018")
     else:  # a report's opening pages: the cover does not say which framework
@@ -25,12 +25,14 @@ def parse_standards_report(document, extraction, standards, key_questions):
         fields["framework"] = found(document, cover, "standards-2018", 0, True, "not stated on the cover")
     title = search(
         document,
-        r"An inspection of (?:probation services (?:in|managed by) )?(?P<name>[A-Z][\w,&' ]+?)"
+        r"An inspection of (?:probation services (?:in:?|managed by) )?(?P<name>[A-Z][\w,&' ]+?)"
         r" (?:Community Rehabilitation Company|CRC|National Probation Service|NPS)\b",
     )
     if title:
         fields["title"] = found(document, title, clean(title.group(0)))
-        fields["provider_name"] = found(document, title, clean(title.group("name")), "name")
+        # "<area> probation services managed by <operator> CRC": the area is what was inspected.
+        name = re.split(r"\s+probation services?\s+(?:managed|run|owned|operated)\s+by\b", title.group("name"))[0]
+        fields["provider_name"] = found(document, title, clean(name), "name")
     published = search(
         document,
         r"(?:Inspectorate of Probation|HMI Probation,?|National Probation Service|Community Rehabilitation Company)"
@@ -95,9 +97,36 @@ def applies_to_report(code, fields):
     return not ((code.startswith("3.") and not is_nps) or (code.startswith("4.") and is_nps))
 
 
-def standard_label_pattern(standards):
-    names = "|".join(re.escape(name) for _code, name in sorted(standards, key=lambda item: -len(item[1])))
+def standard_label_pattern(standards, split=False):
+    """'1.1 Leadership'; with `split`, also as a PDF copy splits a table's cells ('1.1\\nInformation and\\nfacilities')."""
+    by_length = sorted(standards, key=lambda item: -len(item[1]))
+    if split:
+        names = "|".join(r"\s+".join(map(re.escape, name.split())) for _code, name in by_length)
+        return re.compile(rf"(?<![\d.])(?P<code>[1-4]\.[1-4])\.?\s+(?P<name>{names})\b")
+    names = "|".join(re.escape(name) for _code, name in by_length)
     return re.compile(rf"(?<![\d.])(?P<code>[1-4]\.[1-4])\.? (?P<name>{names})\b")
+
+
+# A rating as a PDF copy of a ratings table may give it: "Requires\nimprovement".
+SPLIT_RATING = r"(Requires\s+improvement|Outstanding|Good|Inadequate)"
+TABLE_ROW = re.compile(
+    rf"\s*(?:[1-4]\.[1-4]?\.?(?:\s|$)|(?:{SPLIT_RATING}|improvement)\s*$|Score\b|\d+\s*/\s*30\b"
+    r"|(?:Organisational delivery|Case supervision|CRC[- ]specific|NPS[- ]specific)\b)"
+)
+
+
+def rating_value(match, group=1):
+    return " ".join(match.group(group).split())
+
+
+def table_end(document, start):
+    """The end of a ratings table: its domain-three note, or the first blank line not followed by a row
+    (a short line: a cell of the table, not a section heading followed by its text)."""
+    for end in re.finditer(r"CRC aspects of domain three|NPS aspects of domain three|\n\s*\n", document.text[start:]):
+        following = document.text[start + end.end() :].split("\n", 1)[0]
+        if not end.group(0).startswith("\n") or len(following) > 60 or not TABLE_ROW.match(following):
+            return start + end.start()
+    return min(len(document.text), start + 1500)
 
 
 def parse_summary_of_ratings(document, extraction, standards):
@@ -106,13 +135,12 @@ def parse_summary_of_ratings(document, extraction, standards):
     Labels and ratings come out of order: a rating that sat on its label's line follows the label;
     the others are gathered after the last label, in the order of the labels that lack one.
     """
-    start = search(document, r"Overall rating\s+" + RATING)
+    start = search(document, r"Overall rating\s+" + SPLIT_RATING)
     if not start:
         return {}
-    end_match = search(document, r"CRC aspects of domain three|NPS aspects of domain three|\n\s*\n", start.end())
-    end = end_match.start() if end_match else min(len(document.text), start.end() + 1500)
-    result = {"overall": found(document, start, start.group(1), 1), "block": (start.start(), end)}
-    labels = list(standard_label_pattern(standards).finditer(document.text, start.end(), end))
+    end = table_end(document, start.end())
+    result = {"overall": found(document, start, rating_value(start), 1), "block": (start.start(), end)}
+    labels = list(standard_label_pattern(standards, split=True).finditer(document.text, start.end(), end))
     if not labels:
         extraction.conflicts.append(
             f"a summary of ratings starts at {result['overall'].location} but names no standard"
@@ -120,16 +148,16 @@ def parse_summary_of_ratings(document, extraction, standards):
         return result
     unrated = []
     for index, label in enumerate(labels[:-1]):
-        inline = re.compile(r"\s*" + RATING).match(document.text, label.end(), labels[index + 1].start())
+        inline = re.compile(r"\s*" + SPLIT_RATING).match(document.text, label.end(), labels[index + 1].start())
         if inline:
-            extraction.ratings[label.group("code")] = found(document, inline, inline.group(1), 1)
+            extraction.ratings[label.group("code")] = found(document, inline, rating_value(inline), 1)
         else:
             unrated.append(label)
     # Everything after the last label is the gathered list, and the last label's own rating (if it
     # had one on its line) is indistinguishable from the list's first entry: the list fills, in
     # order, the labels without a rating beside them, the last label included.
     unrated.append(labels[-1])
-    trailing = list(re.compile(RATING).finditer(document.text, labels[-1].end(), end))
+    trailing = list(re.compile(SPLIT_RATING).finditer(document.text, labels[-1].end(), end))
     if len(trailing) != len(unrated):
         extraction.conflicts.append(
             f"summary of ratings: {len(unrated)} standards have no rating beside them but {len(trailing)} ratings "
@@ -137,10 +165,10 @@ def parse_summary_of_ratings(document, extraction, standards):
         )
         return result
     for label, rating in zip(unrated, trailing, strict=True):
-        extraction.ratings[label.group("code")] = found(document, rating, rating.group(1), 1)
+        extraction.ratings[label.group("code")] = found(document, rating, rating_value(rating), 1)
     if len(unrated) > 1:
         codes = ", ".join(label.group("code") for label in unrated)
-        listed = ", ".join(rating.group(1) for rating in trailing)
+        listed = ", ".join(rating_value(rating) for rating in trailing)
         extraction.notes.append(
             f"Summary of ratings ({result['overall'].location}): {len(trailing)} ratings follow the last label "
             f"({listed}); read in order as the ratings of the standards with none beside them: {codes}."
