@@ -37,8 +37,10 @@ def ratings(extraction):
 
 
 class CorpusTests(SimpleTestCase):
-    def test_every_labelled_text_is_read_with_no_wrong_value(self):
-        entries = accuracy.labels()
+    def test_every_development_text_is_read_with_no_wrong_value(self):
+        # The held-out batch is measured by bench/importer_accuracy.py, never tuned on: its figures
+        # (wrong values included) are in bench/RESULTS.md.
+        entries = [entry for entry in accuracy.labels() if not entry.get("held_out")]
         self.assertGreater(len(entries), 50)
         for entry in entries:
             with self.subTest(file=entry["file"]):

@@ -123,6 +123,20 @@ def secondary_source(raw, filename):
     }
 
 
+def without_ratings_the_framework_lacks(entry, framework, plan):
+    """A Quality & Impact inspection has no four-point ratings: a rating word in a text about one
+    (a blog's "requires improvement") is not its rating. Standards the framework lacks go too."""
+    codes = set(framework.standards.values_list("code", flat=True))
+    if not framework.has_four_point_ratings:
+        for name in ("overall", "scores"):
+            if entry.pop(name, None):
+                plan.extraction.notes.append(f"{name}: {framework.short_name} gives no four-point ratings; left out")
+        entry["ratings"] = [r for r in entry.get("ratings", []) if r["standard"] in codes and not r.get("rating")]
+    else:
+        entry["ratings"] = [r for r in entry.get("ratings", []) if r["standard"] in codes]
+    return entry
+
+
 def secondary_data(extraction, plan, raw, filename, include_uncertain):
     """What a secondary source adds to the held inspection: values it states that we do not hold,
     and values it states differently (corrections, which need a reason). A value it states as we
@@ -131,7 +145,9 @@ def secondary_data(extraction, plan, raw, filename, include_uncertain):
     provider = plan.providers["provider"]
     held = report.inspections.select_related("source").get(provider=provider)
     source = secondary_source(raw, filename)
-    entry = Reading(extraction, plan, source["slug"], include_uncertain).inspection(provider)
+    entry = without_ratings_the_framework_lacks(
+        Reading(extraction, plan, source["slug"], include_uncertain).inspection(provider), report.framework, plan
+    )
     if (
         entry.get("overall")
         and held.overall_rating is not None
@@ -180,11 +196,9 @@ def new_report_data(extraction, plan, raw, filename, override, include_uncertain
         raise ReportImportError(filename, f"new report {slug}: the text does not name {provider.name}")
     plan.providers["provider"] = provider
     source = secondary_source(raw, filename)
-    entry = Reading(extraction, plan, source["slug"], include_uncertain).inspection(provider)
-    codes = set(framework.standards.values_list("code", flat=True))
-    entry["ratings"] = [r for r in entry.get("ratings", []) if r["standard"] in codes]
-    if not framework.has_four_point_ratings:
-        entry.pop("scores", None)
+    entry = without_ratings_the_framework_lacks(
+        Reading(extraction, plan, source["slug"], include_uncertain).inspection(provider), framework, plan
+    )
     entry.pop("findings", None)  # a secondary source's words are not the report's findings
     if "overall" not in entry and found is not None:
         entry.update(location=found.location, quote=found.excerpt)
