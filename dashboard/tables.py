@@ -158,6 +158,9 @@ class LeagueTable(tables.Table):
     def value_owner(self, value, record):
         return value
 
+    def order_owner(self, queryset, is_descending):
+        return order_nulls_last(queryset, "owner__name", is_descending)
+
     def render_published(self, value, record):
         return record.report.when_text
 

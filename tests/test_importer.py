@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.test import TestCase
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -407,8 +408,21 @@ class ImportFuzzTests(HypothesisTestCase):
         load_test_bundle()
         cls.base = shared(CGM_2019).decode()
 
-    def snapshot(self):
-        return [model.objects.count() for model in (Report, Inspection, StandardRating, Fact, Finding, Recommendation)]
+    def snapshot(self, except_report=None):
+        """Rows per report (and per model), leaving out the report an import wrote to."""
+        rows = {}
+        for model in (Inspection, StandardRating, Fact, Finding, Recommendation):
+            report_field = "report" if model in (Inspection, Finding, Recommendation) else "inspection__report"
+            counts = model.objects.all()
+            if except_report:
+                counts = counts.exclude(**{f"{report_field}__slug": except_report})
+            counted = (
+                counts.values_list(f"{report_field}__slug")
+                .annotate(n=Count("pk"))
+                .values_list(f"{report_field}__slug", "n")
+            )
+            rows[model.__name__] = sorted(counted, key=lambda row: (row[0] or "", row[1]))
+        return rows
 
     @hypothesis_settings(
         max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")),
@@ -434,7 +448,23 @@ class ImportFuzzTests(HypothesisTestCase):
 
     def assertImportIsAllOrNothing(self, data):
         before = self.snapshot()
+        reports = set(Report.objects.values_list("slug", flat=True))
         try:
-            write(build_plan(data, "fuzz.txt"), "fuzz.txt")
+            plan = build_plan(data, "fuzz.txt")
+            exported = write(plan, "fuzz.txt")
         except ReportImportError:
             self.assertEqual(self.snapshot(), before)
+            self.assertEqual(set(Report.objects.values_list("slug", flat=True)), reports)
+            return
+        # Written: to one report only, whose inspections read back as the import said.
+        slug = plan.data["slug"]
+        self.assertLessEqual(set(Report.objects.values_list("slug", flat=True)) - reports, {slug})
+        self.assertEqual(self.snapshot(except_report=slug), self.snapshot_without(before, slug))
+        held = Inspection.objects.filter(report__slug=slug)
+        self.assertEqual(
+            sorted(i["provider_slug"] for i in exported), sorted(held.values_list("provider__slug", flat=True))
+        )
+
+    @staticmethod
+    def snapshot_without(snapshot, slug):
+        return {name: [row for row in rows if row[0] != slug] for name, rows in snapshot.items()}
