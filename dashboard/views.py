@@ -270,7 +270,7 @@ def inspection_detail(request, pk):
     def standard_url(standard):
         return reverse("dashboard:inspection_standard", args=[inspection.pk, standard.code])
 
-    chart_list = [charts.facts_against_comparators(inspection.facts.all())]
+    chart_list = [charts.facts_against_comparators(inspection, inspection.facts.all())]
     if framework.has_four_point_ratings:
         chart_list.insert(
             0,
@@ -283,7 +283,7 @@ def inspection_detail(request, pk):
         chart_list.append(
             charts.key_question_scores(
                 "case-sample-scores",
-                "Case-sample scores",
+                f"{inspection.provider.name}, inspection {inspection.report.when_text}: case-sample scores",
                 scores,
                 inspection.provider.name,
                 bands=framework.key_question_bands,
@@ -344,7 +344,7 @@ def inspection_standard(request, pk, code):
     if scores:
         chart = charts.key_question_scores(
             "key-question-scores",
-            f"{standard.code} {standard.name}: key-question scores",
+            f"{inspection.provider.name}, inspection {inspection.report.when_text}: {standard.code} {standard.name}, key-question scores",
             scores,
             f"{inspection.provider.name}, {standard.name}",
             bands=inspection.report.framework.key_question_bands,
