@@ -32,7 +32,9 @@ from inspections.models import (
     Inspection,
     KeyQuestionScore,
     OwnerGroup,
+    Ownership,
     Provider,
+    ProviderKind,
     Standard,
     StandardRating,
 )
@@ -168,6 +170,21 @@ def provider_detail(request, slug):
         },  # fmt: skip
         [charts.rating_timeline(provider, inspections), charts.facts_over_time(provider, inspections)],
     )
+
+
+@public_page
+def provider_list(request):
+    """Every provider, by kind, with its owners and how many inspections we hold: two queries."""
+    providers = (
+        Provider.objects.annotate(inspection_count=Count("inspections"))
+        .prefetch_related(Prefetch("ownerships", queryset=Ownership.objects.select_related("owner").order_by("period")))
+        .order_by("kind", "name")
+    )
+    by_kind = defaultdict(list)
+    for provider in providers:
+        by_kind[provider.kind].append(provider)
+    kinds = [(kind, by_kind[kind.value]) for kind in ProviderKind if by_kind[kind.value]]
+    return render(request, "dashboard/providers.html", {"kinds": kinds, "title": "Providers"})
 
 
 PROVIDERS_LISTED_PER_OWNER = 12
@@ -453,7 +470,10 @@ def standard_list(request):
 @public_page
 def compare(request):
     if "inspection" not in request.GET:
-        return render(request, "dashboard/compare.html", {"form": CompareForm(), "title": "Compare"})
+        # "Compare with..." from an inspection or provider page: the chooser, that one chosen.
+        chosen = request.GET.get("with", "")
+        initial = {"inspection": [int(chosen)]} if chosen.isdigit() and len(chosen) < 18 else {}
+        return render(request, "dashboard/compare.html", {"form": CompareForm(initial=initial), "title": "Compare"})
     form = CompareForm(request.GET)
     if not form.is_valid():
         return render(request, "dashboard/compare.html", {"form": form, "title": "Compare"}, status=400)
