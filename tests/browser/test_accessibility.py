@@ -30,7 +30,7 @@ class AccessibilityTests(BrowserTestCase):
         self.pages = [
             "/", "/?scope=all&sort=-rating_2_2", "/?kind=XX",
             "/providers/", "/providers/cheshire-greater-manchester-crc/", "/providers/thames-valley-crc/",
-            self.cgm.get_absolute_url(), f"/compare/?with={self.cgm.pk}", "/api/v1/",
+            self.cgm.get_absolute_url(), f"/compare/?with={self.cgm.pk}",
             reverse("dashboard:inspection_standard", args=[self.cgm.pk, "2.2"]), self.qi.get_absolute_url(),
             reverse("dashboard:inspection_standard", args=[self.qi.pk, "RR"]),
             "/standards/", "/standards/standards-2018/2.2/", "/owners/", "/owners/purple-futures/",
