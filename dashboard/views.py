@@ -557,9 +557,12 @@ def search_page(request):
     page = Paginator(results, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     if request.GET.get("page") not in (None, str(page.number)):
         raise Http404("No such page of results.")
+    sources = search.sources_of(page.object_list)
     for entry in page.object_list:
-        entry.headline_html = search.highlighted(entry.headline)
-        entry.heading_html = search.highlighted(entry.heading_headline)
+        entry.headline_html = search.highlighted_phrases(search.snippet(entry.headline, entry.body), parsed.text)
+        entry.heading_html = search.highlighted_phrases(search.highlighted(entry.heading_headline), parsed.text)
+        entry.passage_source = sources.get((entry.kind, entry.source_id))
+    context["name_matches"] = search.name_matches(parsed.text)
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     context.update(page=page, searched=True, query_without_page=query_without_page.urlencode())

@@ -73,3 +73,9 @@ class SmallThingsTests(TestCase):
         chooser = self.client.get(link)
         self.assertEqual(chooser.status_code, 200)
         self.assertContains(chooser, f'<option value="{self.cgm.pk}" selected>', html=False)
+
+    def test_the_citation_links_to_the_source_document(self):
+        inspection = Inspection.objects.exclude(report__document__url="").select_related("report__document").first()
+        document = inspection.report.document
+        response = self.client.get(inspection.get_absolute_url())
+        self.assertContains(response, f'Source document: <a href="{document.url}">')
