@@ -132,7 +132,7 @@ def national_distribution(standards):
     totals, providers = latest.rated_totals(standards)
     return charts.rating_distribution(
         "ratings-by-standard",
-        "Ratings by standard at each provider's latest inspection (number of providers)",
+        "England and Wales: ratings by standard at each provider's latest inspection (number of providers)",
         standards,
         latest.rating_counts(),
         totals,

@@ -7,12 +7,18 @@ from dashboard.charts.base import (
     RATING_COLOURS,
     RATING_PATTERNS,
     Chart,
+    LegendEntry,
     figure_json,
     plain_layout,
     wrap_label,
 )
 from inspections.rules import Rating
 
+# The rating palette as a key, for charts whose plotly figure has no legend of its own.
+RATING_KEY = [
+    *(LegendEntry(rating.label, RATING_COLOURS[rating], "square") for rating in reversed(Rating)),
+    LegendEntry(NOT_RECORDED, "#ffffff", "square"),
+]
 # Where an inspection with no overall rating sits on the timeline's scale, below Inadequate.
 NO_OVERALL = -1
 
@@ -251,6 +257,7 @@ def drilldown_sunburst(inspection, standards_by_domain, ratings, url_for_standar
         rows=rows,
         height=420,
         links=[url_for_standard(s) for _domain, standards in standards_by_domain for s in standards],
+        legend=RATING_KEY,
     )
 
 
