@@ -2,6 +2,7 @@
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -43,7 +44,7 @@ class JournalistQuestionsTests(BrowserTestCase):
         self.page.goto(self.live_server_url + "/")
         with self.page.expect_download() as download:
             self.page.get_by_role("link", name="CSV", exact=True).click()
-        rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+        rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
         headers = rows[0]
         for header in ("2.2 Planning", "4.2 Through the Gate", "Inspection id", "URL", "Source document"):
             self.assertIn(header, headers)
