@@ -10,8 +10,8 @@ Responses are cached on the data version like the pages (dashboard/caching.py).
 from typing import Literal
 
 from django.db.models import F, Prefetch
-from django.http import Http404
-from django.urls import reverse
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve, reverse
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
@@ -174,6 +174,53 @@ def provider_out(request, provider):
         "url": absolute(request, "dashboard:provider", provider.slug),
         "api_url": absolute(request, "api:provider", provider.slug),
     }
+
+
+class Endpoint(Schema):
+    path: str = Field(description="The endpoint's URL.")
+    description: str
+
+
+class ApiRoot(Schema):
+    description: str
+    schema_url: str = Field(description="The OpenAPI schema of every endpoint.")
+    docs_url: str = Field(description="Interactive documentation.")
+    endpoints: list[Endpoint]
+
+
+@api.get("/", response={200: ApiRoot, **ERRORS}, url_name="root", tags=["about"])
+@decorate_view(public_page)
+def api_root(request):
+    """What this API offers: its endpoints, its schema and its documentation."""
+
+    def endpoint(name, description, *args):
+        return {"path": absolute(request, name, *args), "description": description}
+
+    return {
+        "description": api.description,
+        "schema_url": absolute(request, "api:openapi-json"),
+        "docs_url": absolute(request, "api:openapi-view"),
+        "endpoints": [
+            endpoint("api:providers", "Providers (CRCs and NPS divisions), with their owners; filter by kind."),
+            endpoint("api:owners", "Owner groups and the providers they owned."),
+            endpoint(
+                "api:inspections",
+                "Inspections with overall and standard ratings; filter by provider, owner, framework, round, year, rating.",
+            ),
+            endpoint("api:standards", "The standards each framework rates."),
+        ],
+    }
+
+
+def without_trailing_slash(request, rest):
+    """/api/v1/inspections/ is /api/v1/inspections: a client need not guess the slash."""
+    target = f"/api/v1/{rest}"
+    try:
+        resolve(target)
+    except Resolver404:
+        raise Http404(f"No API endpoint at /api/v1/{rest}/.") from None
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(target + (f"?{query}" if query else ""))
 
 
 @api.get("/providers", response={200: ProviderList, **ERRORS}, url_name="providers", tags=["providers"])

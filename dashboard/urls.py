@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
-from django.urls import include, path, register_converter
+from django.urls import include, path, re_path, register_converter
 from django.views.generic import RedirectView
 
 from dashboard import data_views, round_views, views
-from dashboard.api import api
+from dashboard.api import api, without_trailing_slash
 
 
 class StandardCodeConverter:
@@ -26,6 +26,7 @@ public_patterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("providers/", views.provider_list, name="providers"),
     path("providers/<slug:slug>/", views.provider_detail, name="provider"),
     path("owners/", views.owner_list, name="owners"),
     path("owners/<slug:slug>/", views.owner_detail, name="owner"),
@@ -60,5 +61,6 @@ urlpatterns = [
     path("favicon.ico", FaviconRedirect.as_view()),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>[^?]+?)/$", without_trailing_slash),
     path("", include((public_patterns, "dashboard"))),
 ]

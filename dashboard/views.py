@@ -33,7 +33,9 @@ from inspections.models import (
     Inspection,
     KeyQuestionScore,
     OwnerGroup,
+    Ownership,
     Provider,
+    ProviderKind,
     Standard,
     StandardRating,
 )
@@ -140,7 +142,7 @@ def national_distribution(standards):
     totals, providers = latest.rated_totals(standards)
     return charts.rating_distribution(
         "ratings-by-standard",
-        "Ratings by standard at each provider's latest inspection (number of providers)",
+        "England and Wales: ratings by standard at each provider's latest inspection (number of providers)",
         standards,
         latest.rating_counts(),
         totals,
@@ -178,6 +180,21 @@ def provider_detail(request, slug):
         },  # fmt: skip
         [charts.rating_timeline(provider, inspections), charts.facts_over_time(provider, inspections)],
     )
+
+
+@public_page
+def provider_list(request):
+    """Every provider, by kind, with its owners and how many inspections we hold: two queries."""
+    providers = (
+        Provider.objects.annotate(inspection_count=Count("inspections"))
+        .prefetch_related(Prefetch("ownerships", queryset=Ownership.objects.select_related("owner").order_by("period")))
+        .order_by("kind", "name")
+    )
+    by_kind = defaultdict(list)
+    for provider in providers:
+        by_kind[provider.kind].append(provider)
+    kinds = [(kind, by_kind[kind.value]) for kind in ProviderKind if by_kind[kind.value]]
+    return render(request, "dashboard/providers.html", {"kinds": kinds, "title": "Providers"})
 
 
 PROVIDERS_LISTED_PER_OWNER = 12
@@ -280,7 +297,7 @@ def inspection_detail(request, pk):
     def standard_url(standard):
         return reverse("dashboard:inspection_standard", args=[inspection.pk, standard.code])
 
-    chart_list = [charts.facts_against_comparators(inspection.facts.all())]
+    chart_list = [charts.facts_against_comparators(inspection, inspection.facts.all())]
     if framework.has_four_point_ratings:
         chart_list.insert(
             0,
@@ -293,7 +310,7 @@ def inspection_detail(request, pk):
         chart_list.append(
             charts.key_question_scores(
                 "case-sample-scores",
-                "Case-sample scores",
+                f"{inspection.provider.name}, inspection {inspection.report.when_text}: case-sample scores",
                 scores,
                 inspection.provider.name,
                 bands=framework.key_question_bands,
@@ -354,7 +371,7 @@ def inspection_standard(request, pk, code):
     if scores:
         chart = charts.key_question_scores(
             "key-question-scores",
-            f"{standard.code} {standard.name}: key-question scores",
+            f"{inspection.provider.name}, inspection {inspection.report.when_text}: {standard.code} {standard.name}, key-question scores",
             scores,
             f"{inspection.provider.name}, {standard.name}",
             bands=inspection.report.framework.key_question_bands,
@@ -463,7 +480,10 @@ def standard_list(request):
 @public_page
 def compare(request):
     if "inspection" not in request.GET:
-        return render(request, "dashboard/compare.html", {"form": CompareForm(), "title": "Compare"})
+        # "Compare with..." from an inspection or provider page: the chooser, that one chosen.
+        chosen = request.GET.get("with", "")
+        initial = {"inspection": [int(chosen)]} if chosen.isdigit() and len(chosen) < 18 else {}
+        return render(request, "dashboard/compare.html", {"form": CompareForm(initial=initial), "title": "Compare"})
     form = CompareForm(request.GET)
     if not form.is_valid():
         return render(request, "dashboard/compare.html", {"form": form, "title": "Compare"}, status=400)
@@ -551,9 +571,12 @@ def search_page(request):
     page = Paginator(results, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     if request.GET.get("page") not in (None, str(page.number)):
         raise Http404("No such page of results.")
+    sources = search.sources_of(page.object_list)
     for entry in page.object_list:
-        entry.headline_html = search.highlighted(entry.headline)
-        entry.heading_html = search.highlighted(entry.heading_headline)
+        entry.headline_html = search.highlighted_phrases(search.snippet(entry.headline, entry.body), parsed.text)
+        entry.heading_html = search.highlighted_phrases(search.highlighted(entry.heading_headline), parsed.text)
+        entry.passage_source = sources.get((entry.kind, entry.source_id))
+    context["name_matches"] = search.name_matches(parsed.text)
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     context.update(page=page, searched=True, query_without_page=query_without_page.urlencode())

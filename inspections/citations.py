@@ -17,6 +17,9 @@ MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", 
 class Citation:
     plain: str
     bibtex: str
+    # The document cited, for a link beside the citation when we hold its address.
+    document_title: str = ""
+    document_url: str = ""
 
 
 def bibtex_text(text):
@@ -53,7 +56,9 @@ def cite_inspection(inspection, permalink, accessed, standard=None, rating=None)
     location = (rating.location if rating is not None else "") or ""
     section = f"Section {standard.code} {standard.name}" if standard else ""
     where = "; ".join(part for part in (section, location) if part)
-    document_url = source.url or ""
+    # The report itself where we hold its address, else the document the overall rating is from.
+    document = report.document if report.document.url else source
+    document_url = document.url or ""
     plain = (
         f"{PUBLISHER} ({report.published.year if report.published else 'n.d.'}). {report.title} ({provider}). "
         f"Published {report.published_text}{'; ' + where if where else ''}. "
@@ -81,7 +86,7 @@ def cite_inspection(inspection, permalink, accessed, standard=None, rating=None)
             ("urldate", f"{accessed:%Y-%m-%d}"),
         ],
     )
-    return Citation(plain, bibtex)
+    return Citation(plain, bibtex, document.title, document_url)
 
 
 def cite_chart(title, data_source, permalink, accessed):

@@ -85,6 +85,11 @@ class ProviderKind(models.TextChoices):
     CRC = "CRC", "Community Rehabilitation Company"
     NPS = "NPS", "National Probation Service division"
 
+    @property
+    def plural(self):
+        # Not label + "s": "Companies", not "Companys".
+        return {"CRC": "Community Rehabilitation Companies", "NPS": "National Probation Service divisions"}[self.value]
+
 
 class SourceDocument(models.Model):
     """A document a value was read from: a report, press release, news item or written answer."""
@@ -375,6 +380,10 @@ class Standard(models.Model):
 
     def applies_to_kind(self, kind):
         return self.applies_to in ("", kind)
+
+    @property
+    def applies_to_plural(self):
+        return ProviderKind(self.applies_to).plural if self.applies_to else ""
 
 
 class KeyQuestion(models.Model):

@@ -13,11 +13,21 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, FloatField, Q, Value
+from django.db.models import CharField, F, FloatField, Q, Value
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from inspections.models import SearchEntry
+from inspections.models import (
+    Finding,
+    Inspection,
+    OwnerGroup,
+    Provider,
+    Recommendation,
+    ReportTable,
+    SearchEntry,
+    SourceDocument,
+    StandardRating,
+)
 from inspections.text_guard import strip_control_characters
 
 CONFIG = "english"
@@ -139,3 +149,127 @@ def highlighted(text):
     if open_mark:
         parts.append("</mark>")
     return mark_safe("".join(parts))
+
+
+# Short words that may sit inside a quoted phrase without being highlighted by PostgreSQL
+# ("through the gate"): a highlight either side of one is one highlight.
+JOINING_WORDS = re.compile(
+    r"</mark>(\s+(?:the|of|and|to|a|an|in|on|for|with|by|at|or|from|as|is|was|be|that|this|its|their)\s+)<mark>",
+    re.IGNORECASE,
+)
+
+
+def snippet(headline, body):
+    """HTML of a body headline: highlighted, and with an ellipsis wherever it cuts the passage.
+
+    PostgreSQL's fragments start and end at word boundaries; this says so where they do not reach
+    the start or the end of the passage, so a snippet never reads as the whole sentence."""
+    html = str(highlighted(headline))
+    plain = " ".join(headline.replace(START, "").replace(STOP, "").split())
+    fragments = [fragment.strip() for fragment in plain.split("…") if fragment.strip()]
+    text = " ".join(body.split())
+    if fragments and not text.startswith(fragments[0]):
+        html = "… " + html
+    if fragments and not text.endswith(fragments[-1]):
+        html = html + " …"
+    return mark_safe(html)
+
+
+QUOTED = re.compile(r'"([^"]+)"')
+MARK_TAG = re.compile(r"</?mark>")
+
+
+def highlighted_phrases(html, text=""):
+    """Highlight each quoted phrase of the query whole, even where PostgreSQL marks only some of
+    its words ("through" and "the" are stop words: "through the gate" would mark only "gate"),
+    and join highlights across the short words between them."""
+    for phrase in QUOTED.findall(text or ""):
+        words = [escape(word) for word in phrase.split()]
+        if not words:
+            continue
+        between = r"(?:</?mark>)*\s+(?:</?mark>)*"
+        pattern = re.compile(
+            r"(?:<mark>)*\b" + between.join(re.escape(word) for word in words) + r"\b(?:</mark>)*", re.IGNORECASE
+        )
+        html = pattern.sub(lambda match: "<mark>" + MARK_TAG.sub("", match.group(0)) + "</mark>", html)
+    previous = None
+    while previous != html:
+        previous, html = html, JOINING_WORDS.sub(r"\1", html)
+    return mark_safe(html)
+
+
+SOURCED_MODELS = {
+    SearchEntry.Kind.FINDING: Finding,
+    SearchEntry.Kind.RECOMMENDATION: Recommendation,
+    SearchEntry.Kind.STANDARD: StandardRating,
+    SearchEntry.Kind.SUMMARY: Inspection,
+    SearchEntry.Kind.TABLE: ReportTable,
+}
+
+
+def sources_of(entries):
+    """{(entry kind, source id): SourceDocument-like (kind, title, url)} for these entries, in one
+    query whatever their kinds: a passage is labelled by the document its words come from."""
+    by_kind = {}
+    for entry in entries:
+        by_kind.setdefault(entry.kind, []).append(entry.source_id)
+    queries = [
+        SOURCED_MODELS[kind]
+        .objects.filter(pk__in=ids)
+        .annotate(entry_kind=Value(kind, output_field=CharField()))
+        .values_list("entry_kind", "pk", "source__kind", "source__title", "source__url")
+        .order_by()
+        for kind, ids in by_kind.items()
+        if kind in SOURCED_MODELS
+    ]
+    if not queries:
+        return {}
+    rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+    return {(kind, pk): PassageSource(source_kind, title, url) for kind, pk, source_kind, title, url in rows}
+
+
+@dataclass(frozen=True)
+class PassageSource:
+    kind: str
+    title: str
+    url: str
+
+    @property
+    def is_report(self):
+        return self.kind in (SourceDocument.Kind.REPORT, SourceDocument.Kind.REPORT_COPY)
+
+    @property
+    def label(self):
+        return SOURCE_KIND_LABELS.get(self.kind, SourceDocument.Kind(self.kind).label)
+
+
+# What a reader needs to know about where the words come from.
+SOURCE_KIND_LABELS = {
+    SourceDocument.Kind.REPORT: "Report",
+    SourceDocument.Kind.REPORT_COPY: "Report (third-party copy)",
+    SourceDocument.Kind.PRESS_RELEASE: "Press release",
+    SourceDocument.Kind.NEWS: "News",
+    SourceDocument.Kind.BLOG: "Blog",
+    SourceDocument.Kind.PARLIAMENT: "Parliamentary answer",
+    SourceDocument.Kind.COMPANY: "Company statement",
+}
+
+
+def name_matches(text, limit=10):
+    """Providers and owner groups whose name (or short name, or area) holds every word typed, in
+    one query: "Dorset" finds Dorset, Devon and Cornwall CRC."""
+    words = [
+        word
+        for word in re.sub(r'["*()]', " ", text).split()
+        if not word.startswith("-") and word.upper() != "OR" and len(word) > 1
+    ]
+    if not words:
+        return []
+    providers = Provider.objects.all()
+    owners = OwnerGroup.objects.all()
+    for word in words:
+        providers = providers.filter(Q(name__icontains=word) | Q(short_name__iexact=word) | Q(area__icontains=word))
+        owners = owners.filter(name__icontains=word)
+    providers = providers.annotate(what=Value("provider", output_field=CharField())).values_list("what", "name", "slug")
+    owners = owners.annotate(what=Value("owner", output_field=CharField())).values_list("what", "name", "slug")
+    return list(providers.order_by().union(owners.order_by(), all=True).order_by("what", "name")[:limit])

@@ -40,6 +40,16 @@ class Chart:
     height: int = 360
     note: str = ""
     links: list = field(default_factory=list)
+    # A key drawn in HTML under the chart, for charts with more series than a plotly legend can
+    # lay out at phone width: [LegendEntry], each shown as a small SVG swatch and its label.
+    legend: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    label: str
+    colour: str
+    shape: str = "circle"  # circle, line (line and dot), diamond-open, dash, square, circle-open
 
 
 def plain_layout(**layout):
@@ -55,7 +65,8 @@ def plain_layout(**layout):
     base.update(layout)
     for axis in ("xaxis", "yaxis"):
         # Room for tick labels, whatever their length.
-        base[axis] = {"automargin": True, **base.get(axis, {})}
+        # No zero line: on a rating scale 0 is Inadequate, not a baseline.
+        base[axis] = {"automargin": True, "zeroline": False, **base.get(axis, {})}
     return base
 
 

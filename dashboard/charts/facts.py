@@ -9,38 +9,45 @@ from dashboard.charts.base import (
     PERFORMANCE_METRICS,
     SERIES_COLOURS,
     Chart,
+    LegendEntry,
     figure_json,
     plain_layout,
+    wrap_label,
 )
 
 
-def facts_against_comparators(facts):
-    """Each percentage fact as a dot, with the England and Wales figure and the target."""
+def facts_against_comparators(inspection, facts):
+    """Each percentage fact as a dot, with the England and Wales figure and the target.
+
+    The provider's dot is drawn last and smaller, over an open diamond for England and Wales, so an
+    equal value shows both; the legend sits above the plot, clear of the axis title below it."""
     facts = [fact for fact in facts if fact.unit == "%" and fact.value is not None and (fact.national_value is not None or fact.target_value is not None)]  # fmt: skip
     if not facts:
         return None
-    labels = [fact.metric.name for fact in facts]
+    labels = [wrap_label(fact.metric.name, 22) for fact in facts]
     figure = go.Figure()
     series = [
-        ("This provider", [f.value for f in facts], "circle", "#1d70b8"),
-        ("England and Wales", [f.national_value for f in facts], "diamond", "#505a5f"),
-        ("Target", [f.target_value for f in facts], "line-ns-open", "#0b0c0c"),
+        ("Target", [f.target_value for f in facts], "line-ns-open", "#0b0c0c", 18),
+        ("England and Wales", [f.national_value for f in facts], "diamond-open", "#505a5f", 18),
+        (inspection.provider.name, [f.value for f in facts], "circle", "#1d70b8", 11),
     ]
-    for name, values, symbol, colour in series:
+    for name, values, symbol, colour, size in series:
         figure.add_trace(
             go.Scatter(
                 name=name,
                 y=labels,
                 x=[float(v) if v is not None else None for v in values],
                 mode="markers",
-                marker={"symbol": symbol, "size": 14, "color": colour, "line": {"width": 2, "color": colour}},
+                marker={"symbol": symbol, "size": size, "color": colour, "line": {"width": 2, "color": colour}},
                 hovertemplate="%{y}: %{x}% (" + name + ")<extra></extra>",
             )
         )
     figure.update_layout(
         plain_layout(
-            xaxis={"range": [0, 100], "title": {"text": "%"}},
-            yaxis={"autorange": "reversed", "automargin": True},
+            xaxis={"range": [0, 100], "tickvals": [25, 50, 75, 100], "title": {"text": "Per cent"}, "fixedrange": True},
+            yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+            legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "reversed"},
+            margin={"l": 10, "r": 10, "t": 10, "b": 40},
         )
     )
     below = [f for f in facts if f.target_value is not None and f.value < f.target_value]
@@ -50,12 +57,12 @@ def facts_against_comparators(facts):
     )
     return Chart(
         id="facts-against-national",
-        title="Performance figures against England and Wales and the target",
+        title=f"{inspection.provider.name}, inspection {inspection.report.when_text}: performance figures against England and Wales and the target",
         summary=summary,
         figure=figure_json(figure),
-        headers=["Measure", "This provider", "England and Wales", "Target", "Period"],
+        headers=["Measure", inspection.provider.name, "England and Wales", "Target", "Period"],
         rows=[[f.metric.name, f.value_display, f.national_text or "-", f.target_text or "-", f.period] for f in facts],
-        height=120 + 50 * len(facts),
+        height=170 + 80 * len(facts),
     )
 
 
@@ -123,11 +130,20 @@ def facts_over_time(provider, inspections):
             )
     figure.update_layout(
         plain_layout(
-            yaxis={"range": [0, 100], "title": {"text": "%"}},
+            # No "0" tick: it would sit in the corner on top of the first year.
+            yaxis={"range": [0, 100], "tickvals": [25, 50, 75, 100], "title": {"text": "Per cent"}},
             xaxis=ERA_AXIS,
-            legend={"orientation": "h", "y": -0.2},
+            showlegend=False,
         )
     )
+    legend = []
+    for index, metric in enumerate(sorted(series, key=lambda metric: metric.position)):
+        colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        legend.append(LegendEntry(metric.name, colour, "line"))
+        if any(f.national_value is not None for _d, f in series[metric]):
+            legend.append(LegendEntry(f"{metric.name}: England and Wales", colour, "diamond-open"))
+        if any(f.target_value is not None for _d, f in series[metric]):
+            legend.append(LegendEntry(f"{metric.name}: target", colour, "dash"))
     return Chart(
         id="facts-over-time",
         title=f"{provider.name}: performance figures at each inspection",
@@ -135,5 +151,6 @@ def facts_over_time(provider, inspections):
         figure=figure_json(figure),
         headers=["Published", "Measure", "Value", "England and Wales", "Target"],
         rows=rows,
-        height=420,
+        height=380,
+        legend=legend,
     )

@@ -7,12 +7,18 @@ from dashboard.charts.base import (
     RATING_COLOURS,
     RATING_PATTERNS,
     Chart,
+    LegendEntry,
     figure_json,
     plain_layout,
     wrap_label,
 )
 from inspections.rules import Rating
 
+# The rating palette as a key, for charts whose plotly figure has no legend of its own.
+RATING_KEY = [
+    *(LegendEntry(rating.label, RATING_COLOURS[rating], "square") for rating in reversed(Rating)),
+    LegendEntry(NOT_RECORDED, "#ffffff", "square"),
+]
 # Where an inspection with no overall rating sits on the timeline's scale, below Inadequate.
 NO_OVERALL = -1
 
@@ -103,7 +109,7 @@ def rating_timeline(provider, inspections):
         return None
     labels = []
     for inspection in points:
-        label = wrap_label(inspection.report.when_text, 16)
+        label = wrap_label(inspection.report.when_text, 10)
         while label in labels:  # a category axis needs distinct labels
             label += " "
         labels.append(label)
@@ -184,7 +190,9 @@ def rating_timeline(provider, inspections):
 
 def drilldown_sunburst(inspection, standards_by_domain, ratings, url_for_standard):
     """Overall -> domain -> standard; each standard segment links to its section."""
-    root = f"Overall: {Rating.label_of(inspection.overall_rating, NOT_RECORDED)}"
+    # Short labels on the ring (the code; the name is in the hover, the table and the page), text
+    # no smaller than 11 px (plotly hides a label that cannot fit rather than shrink it), upright.
+    root = f"Overall:<br>{wrap_label(Rating.label_of(inspection.overall_rating, NOT_RECORDED), 12)}"
     ids, labels, parents, colours, links, hover = (
         ["overall"],
         [root],
@@ -196,7 +204,7 @@ def drilldown_sunburst(inspection, standards_by_domain, ratings, url_for_standar
     for domain, standards in standards_by_domain:
         domain_id = f"domain-{domain.code}"
         ids.append(domain_id)
-        labels.append(f"{domain.code}. {domain.name}")
+        labels.append(f"{domain.code}. {wrap_label(domain.name, 12)}")
         parents.append("overall")
         colours.append("#f3f2f1")
         links.append("")
@@ -204,7 +212,7 @@ def drilldown_sunburst(inspection, standards_by_domain, ratings, url_for_standar
         for standard in standards:
             rating = ratings.get(standard.code)
             ids.append(f"standard-{standard.code}")
-            labels.append(f"{standard.code} {standard.name}")
+            labels.append(standard.code)
             parents.append(domain_id)
             colours.append(RATING_COLOURS[Rating(rating) if rating is not None else None])
             links.append(url_for_standard(standard))
@@ -222,11 +230,13 @@ def drilldown_sunburst(inspection, standards_by_domain, ratings, url_for_standar
             customdata=links,
             hovertext=hover,
             hoverinfo="text",
-            insidetextorientation="radial",
+            insidetextorientation="horizontal",
             maxdepth=3,
         )
     )
-    figure.update_layout(plain_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}))
+    figure.update_layout(
+        plain_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, uniformtext={"minsize": 11, "mode": "hide"})
+    )
     rows = []
     for domain, standards in standards_by_domain:
         for standard in standards:
@@ -240,46 +250,94 @@ def drilldown_sunburst(inspection, standards_by_domain, ratings, url_for_standar
     recorded = sum(1 for row in rows if row[2] != NOT_RECORDED)
     return Chart(
         id="drilldown",
-        title="From the overall rating to each standard",
+        title=f"{inspection.provider.name}, inspection {inspection.report.when_text}: overall rating and each standard",
         summary=f"Overall {Rating.label_of(inspection.overall_rating, NOT_RECORDED)}; {recorded} of {len(rows)} standard ratings recorded. Select a standard to open it.",
         figure=figure_json(figure),
         headers=["Domain", "Standard", "Published rating"],
         rows=rows,
         height=420,
         links=[url_for_standard(s) for _domain, standards in standards_by_domain for s in standards],
+        legend=RATING_KEY,
     )
 
 
+RATING_INITIALS = {
+    Rating.OUTSTANDING: "O",
+    Rating.GOOD: "G",
+    Rating.REQUIRES_IMPROVEMENT: "RI",
+    Rating.INADEQUATE: "I",
+    None: "–",
+}
+
+
 def compare_ratings(inspections, standards, ratings_by_inspection):
-    """Grouped bars of each compared inspection's rating per standard (0-3 on the scale)."""
+    """A grid of coloured cells: one column per compared inspection, one row per standard.
+
+    A rating is ordinal, so it is drawn as a rating (the palette, with its initials so colour
+    never carries it alone), never as a bar length; one trace per rating gives the legend.
+    """
+    columns = [wrap_label(f"{i.provider.name}, {i.report.when_text}", 18) for i in inspections]
+    rows = [f"{standard.code} {standard.name}" for standard in standards]
     figure = go.Figure()
-    for inspection in inspections:
-        values = [ratings_by_inspection[inspection.pk].get(standard.code) for standard in standards]
+    for rating in [*reversed(Rating), None]:
+        xs, ys, hover = [], [], []
+        for inspection, column in zip(inspections, columns, strict=True):
+            for standard, row in zip(standards, rows, strict=True):
+                value = ratings_by_inspection[inspection.pk].get(standard.code)
+                if (Rating(value) if value is not None else None) == rating:
+                    xs.append(column)
+                    ys.append(wrap_label(row, 24))
+                    hover.append(f"{inspection.provider.name}, {inspection.report.when_text}: {row}")
+        if not xs:
+            continue
+        label = Rating.label_of(rating, NOT_RECORDED)
         figure.add_trace(
-            go.Bar(
-                name=wrap_label(str(inspection), 36),
-                x=[standard.code for standard in standards],
-                y=[(v + 1) if v is not None else None for v in values],
-                text=[Rating.label_of(v, NOT_RECORDED) for v in values],
-                hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>",
+            go.Scatter(
+                name=label,
+                x=xs,
+                y=ys,
+                mode="markers+text",
+                text=[RATING_INITIALS[rating]] * len(xs),
+                textfont={"color": "#ffffff" if rating is not None else "#505a5f", "size": 12},
+                textposition="middle center",
+                customdata=hover,
+                marker={
+                    "symbol": "square",
+                    "size": 30,
+                    "color": RATING_COLOURS[rating],
+                    "line": {"color": "#505a5f", "width": 1},
+                },
+                hovertemplate="%{customdata}: " + label + "<extra></extra>",
             )
         )
     figure.update_layout(
         plain_layout(
-            barmode="group",
-            yaxis={
-                "tickvals": [1, 2, 3, 4],
-                "ticktext": [r.label for r in Rating],
-                "range": [0, 4.3],
-                "automargin": True,
+            xaxis={
+                "type": "category",
+                "side": "top",
+                "categoryorder": "array",
+                "categoryarray": columns,
+                "fixedrange": True,
             },
-            xaxis={"title": {"text": "Standard"}, "type": "category"},
+            yaxis={
+                "type": "category",
+                "autorange": "reversed",
+                "categoryorder": "array",
+                "categoryarray": [wrap_label(row, 24) for row in rows],
+                "fixedrange": True,
+            },
+            legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
+            margin={"l": 10, "r": 10, "t": 10, "b": 10},
         )
     )
+    names = "; ".join(f"{i.provider.name} ({i.report.when_text})" for i in inspections)
     return Chart(
         id="compare-ratings",
-        title="Standard ratings side by side",
-        summary=f"Ratings of {len(inspections)} inspections on each standard; a missing bar is a rating not recorded.",
+        title=f"Standard ratings side by side: {names}",
+        summary=(
+            f"Ratings of {len(inspections)} inspections on each standard, as coloured cells "
+            "(O Outstanding, G Good, RI Requires improvement, I Inadequate; – not recorded)."
+        ),
         figure=figure_json(figure),
         headers=["Standard", *(str(i) for i in inspections)],
         rows=[
@@ -289,6 +347,7 @@ def compare_ratings(inspections, standards, ratings_by_inspection):
             ]
             for s in standards
         ],
+        height=160 + 44 * len(standards),
     )
 
 

@@ -3,15 +3,17 @@
 from plotly import graph_objects as go
 
 from dashboard.charts.base import (
+    SERIES_COLOURS,
     Chart,
     figure_json,
     plain_layout,
+    wrap_label,
 )
 
 
 def key_question_scores(chart_id, title, scores, summary_subject, bands=()):
     """Horizontal bars of key-question scores against the 50/65/80% band lines."""
-    labels = [score.key_question.text for score in scores]
+    labels = [wrap_label(score.key_question.text, 26) for score in scores]
     figure = go.Figure(
         go.Bar(
             y=labels,
@@ -26,8 +28,8 @@ def key_question_scores(chart_id, title, scores, summary_subject, bands=()):
     shapes, annotations = band_lines(bands)
     figure.update_layout(
         plain_layout(
-            xaxis={"range": [0, 105], "title": {"text": "% of sampled cases judged sufficient"}},
-            yaxis={"autorange": "reversed", "automargin": True},
+            xaxis={"range": [0, 105], "title": {"text": "% judged sufficient"}, "fixedrange": True},
+            yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
             shapes=shapes,
             annotations=annotations,
             showlegend=False,
@@ -50,7 +52,7 @@ def key_question_scores(chart_id, title, scores, summary_subject, bands=()):
             [score.key_question.text, f"{score.percent.normalize():f}%", score.cases_total or "not stated"]
             for score in scores
         ],
-        height=110 + 48 * len(scores),
+        height=110 + 64 * len(scores),
     )
 
 
@@ -158,22 +160,26 @@ def compare_scores(inspections):
         by_code = {score.key_question.code: score for score in inspection.scores.all()}
         figure.add_trace(
             go.Bar(
-                name=str(inspection),
-                x=[questions[code].text for code in codes],
-                y=[float(by_code[code].percent) if code in by_code else None for code in codes],
-                hovertemplate="%{x}: %{y}%<extra>%{fullData.name}</extra>",
+                name=wrap_label(str(inspection), 40),
+                y=[wrap_label(questions[code].text, 24) for code in codes],
+                x=[float(by_code[code].percent) if code in by_code else None for code in codes],
+                orientation="h",
+                marker={"color": SERIES_COLOURS[len(figure.data) % len(SERIES_COLOURS)]},
+                hovertemplate="%{y}: %{x}%<extra>%{fullData.name}</extra>",
             )
         )
+    # Horizontal bars: long key-question texts read level, never rotated; the legend sits above.
     figure.update_layout(
         plain_layout(
             barmode="group",
-            yaxis={"range": [0, 100], "title": {"text": "% judged sufficient"}},
-            xaxis={"automargin": True},
+            xaxis={"range": [0, 100], "title": {"text": "% of sampled cases judged sufficient"}, "fixedrange": True},
+            yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+            legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         )
     )
     return Chart(
         id="compare-scores",
-        title="Key-question scores side by side",
+        title="Key-question scores side by side: " + "; ".join(str(i) for i in inspections),
         summary=f"Case-sample scores of {len(inspections)} inspections on {len(codes)} key questions.",
         figure=figure_json(figure),
         headers=["Key question", *(str(i) for i in inspections)],
@@ -190,5 +196,5 @@ def compare_scores(inspections):
             ]
             for code in codes
         ],
-        height=460,
+        height=180 + (24 + 16 * len(inspections)) * len(codes),
     )

@@ -5,6 +5,22 @@
 (function () {
   "use strict";
 
+  // An embed tells the page framing it how tall it is, whenever that changes (a chart drawn,
+  // the text rewrapped at a new width), so the host's iframe fits it: docs/embedding.md.
+  if (document.body.classList.contains("embed") && window.parent !== window) {
+    var lastHeight = 0;
+    var announce = function () {
+      var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+      if (height === lastHeight) return;
+      lastHeight = height;
+      window.parent.postMessage({ type: "crc-dashboard:resize", height: height, src: window.location.href }, "*");
+    };
+    if ("ResizeObserver" in window) new ResizeObserver(announce).observe(document.documentElement);
+    window.addEventListener("load", announce);
+    window.addEventListener("resize", announce);
+    announce();
+  }
+
   var charts = Array.prototype.slice.call(document.querySelectorAll(".chart[data-figure-id]"));
   if (!charts.length) return;
   var plotlySource = document.querySelector('meta[name="plotly-src"]');
@@ -58,8 +74,20 @@
     loadPlotly().then(function () { draw(container); });
   }
 
-  if (!("IntersectionObserver" in window)) {
+  function revealAll() {
     charts.forEach(reveal);
+  }
+
+  // Print and full-page capture never scroll a chart into view: draw them all before printing,
+  // and once the page has loaded and the browser is idle, so no chart is left an empty box.
+  window.addEventListener("beforeprint", revealAll);
+  window.addEventListener("load", function () {
+    if ("requestIdleCallback" in window) window.requestIdleCallback(revealAll, { timeout: 2000 });
+    else window.setTimeout(revealAll, 500);
+  });
+
+  if (!("IntersectionObserver" in window)) {
+    revealAll();
     return;
   }
   var observer = new IntersectionObserver(function (entries) {

@@ -29,7 +29,8 @@ class AccessibilityTests(BrowserTestCase):
         other = Inspection.objects.get(provider__slug="west-yorkshire-crc", report__published__year=2020)
         self.pages = [
             "/", "/?scope=all&sort=-rating_2_2", "/?kind=XX",
-            "/providers/cheshire-greater-manchester-crc/", self.cgm.get_absolute_url(),
+            "/providers/", "/providers/cheshire-greater-manchester-crc/", "/providers/thames-valley-crc/",
+            self.cgm.get_absolute_url(), f"/compare/?with={self.cgm.pk}",
             reverse("dashboard:inspection_standard", args=[self.cgm.pk, "2.2"]), self.qi.get_absolute_url(),
             reverse("dashboard:inspection_standard", args=[self.qi.pk, "RR"]),
             "/standards/", "/standards/standards-2018/2.2/", "/owners/", "/owners/purple-futures/",

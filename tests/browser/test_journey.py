@@ -4,6 +4,7 @@ Run with `make test-browser` (Debian's chromium at /usr/bin/chromium; no browser
 """
 
 import os
+import re
 import shutil
 
 import pytest
@@ -103,7 +104,7 @@ class JourneyTests(BrowserTestCase):
         self.page.get_by_role("link", name="Cheshire & Greater Manchester CRC", exact=True).click()
         self.page.wait_for_load_state()
         self.assertChartsRendered()
-        segment = self.page.locator("#chart-drilldown g.slice", has_text="2.2 Planning").first
+        segment = self.page.locator("#chart-drilldown g.slice", has_text=re.compile(r"^2\.2$")).first
         segment.click()
         self.page.wait_for_url("**/standards/2.2/")
         self.assertIn("2.2 Planning", self.page.locator("h1").inner_text())
