@@ -4,6 +4,7 @@ Validation messages come from model clean() and the named constraints' violation
 Every change is recorded by the admin's LogEntry (the History button; Recent changes below).
 """
 
+import hashlib
 import json
 
 from django import forms
@@ -307,8 +308,36 @@ class RecommendationInline(InspectionChildInline):
     autocomplete_fields = ["source", "standards"]
 
 
+def inspection_state(pk):
+    """A fingerprint of an inspection as the database holds it (its row and every row that belongs
+    to it): what an editor's form was built from, compared again when the form is saved."""
+    rows = [list(Inspection.objects.filter(pk=pk).values())]
+    for model in (StandardRating, KeyQuestionScore, Fact, Finding, Recommendation):
+        rows.append(list(model.objects.filter(inspection_id=pk).order_by("pk").values()))
+    return hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
+
+
 class InspectionAdminForm(forms.ModelForm):
-    """The admin builds the model fields from InspectionAdmin.fieldsets; this adds the reason."""
+    """The admin builds the model fields from InspectionAdmin.fieldsets; this adds the reason, and
+    refuses a save made on a page older than someone else's save (no lost update)."""
+
+    loaded_state = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["loaded_state"].initial = inspection_state(self.instance.pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("loaded_state") != inspection_state(self.instance.pk):
+            # A form-wide error: the admin shows it above the form, where a hidden field's would not be.
+            raise forms.ValidationError(
+                "Someone else saved this inspection after you opened it, so saving now would undo their "
+                "change. Nothing was saved: open the inspection again to see what changed, then make your "
+                "correction."
+            )
+        return cleaned
 
     change_reason = forms.CharField(
         label="Reason for this change",
@@ -345,7 +374,7 @@ class InspectionAdmin(admin.ModelAdmin):
         (None, {"fields": ["report", "provider", ("owner", "owner_text"), "case_sample_size"]}),
         ("Overall rating", {"fields": [("overall_rating", "rule_check"), ("source", "location"), "quote"]}),
         ("Text", {"fields": ["summary", "notes"], "classes": ["collapse"]}),
-        ("Reason", {"fields": ["change_reason"]}),
+        ("Reason", {"fields": ["change_reason", "loaded_state"]}),
     ]
     inlines = [StandardRatingInline, KeyQuestionScoreInline, FactInline, FindingInline, RecommendationInline]
 
