@@ -468,3 +468,25 @@ class ImportFuzzTests(HypothesisTestCase):
     @staticmethod
     def snapshot_without(snapshot, slug):
         return {name: [row for row in rows if row[0] != slug] for name, rows in snapshot.items()}
+
+
+class PdfLimitTests(TestCase):
+    """A PDF built to exhaust a worker is refused with the limit it broke, and nothing is written."""
+
+    def test_too_many_pages_names_the_limit(self):
+        from inspections.report_parser import documents
+
+        data = make_pdf([["HM Inspectorate of Probation"]] * (documents.MAX_PDF_PAGES + 1))
+        with self.assertRaisesMessage(ReportImportError, f"pages; the limit is {documents.MAX_PDF_PAGES}"):
+            read_document(data, "many.pdf")
+
+    def test_reading_past_the_time_limit_stops_with_a_message(self):
+        from inspections.report_parser import documents
+
+        data = make_pdf([["HM Inspectorate of Probation"]] * 3)
+        limit, documents.MAX_PDF_SECONDS = documents.MAX_PDF_SECONDS, -1
+        try:
+            with self.assertRaisesMessage(ReportImportError, "took over -1 s (the limit) after 0 pages"):
+                read_document(data, "slow.pdf")
+        finally:
+            documents.MAX_PDF_SECONDS = limit

@@ -3,11 +3,15 @@
 import bisect
 import io
 import re
+import time
 from dataclasses import dataclass, field
 
 from inspections.models import Rating
 
 MAX_BYTES = 20 * 1024 * 1024
+# A report runs to about 60 pages; reading stops well before a PDF built to exhaust a worker.
+MAX_PDF_PAGES = 500
+MAX_PDF_SECONDS = 20
 RATING = r"(Requires improvement|Outstanding|Good|Inadequate)"
 RATING_WORDS = ("Requires improvement", "Outstanding", "Good", "Inadequate")
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -141,16 +145,20 @@ def read_document(data, filename):
 
 def read_pdf(data, filename):
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise ReportImportError(filename, "the PDF is encrypted; save an unprotected copy and try again")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = pdf_pages_text(reader, filename)
     except ReportImportError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+    except LimitReachedError as error:
+        raise ReportImportError(filename, f"the PDF exceeds a size limit when decompressed ({error})") from None
+    except RecursionError:
+        raise ReportImportError(filename, "the PDF's objects are nested too deeply to read") from None
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
         raise ReportImportError(filename, f"the PDF cannot be read ({error})") from None
     if not any(text.strip() for text in pages):
         raise ReportImportError(
@@ -162,6 +170,22 @@ def read_pdf(data, filename):
             number += 1
             lines.append(Line(number, page_number, raw))
     return Document(filename, lines)
+
+
+def pdf_pages_text(reader, filename):
+    """Each page's text, within MAX_PDF_PAGES pages and MAX_PDF_SECONDS of reading."""
+    count = len(reader.pages)
+    if count > MAX_PDF_PAGES:
+        raise ReportImportError(filename, f"the PDF has {count:,} pages; the limit is {MAX_PDF_PAGES}")
+    started = time.monotonic()
+    pages = []
+    for page in reader.pages:
+        if time.monotonic() - started > MAX_PDF_SECONDS:
+            raise ReportImportError(
+                filename, f"reading the PDF took over {MAX_PDF_SECONDS} s (the limit) after {len(pages)} pages"
+            )
+        pages.append(page.extract_text() or "")
+    return pages
 
 
 def clean(text):
