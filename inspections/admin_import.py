@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from inspections.models import Provider, Report
 from inspections.report_import import ImportPlan, build_plan, changes_to_published, write
 from inspections.report_parser import MAX_BYTES, ReportImportError
+from inspections.text_guard import control_character_problem
 
 
 class ReportImportForm(forms.Form):
@@ -29,6 +30,39 @@ class ReportImportForm(forms.Form):
         help_text="For a press release, news report or blog post: the inspection report it speaks of. Its values "
         "are added to that inspection, citing the text; nothing held is removed.",
     )
+
+
+# The shape of a report's values as the preview shows them (a bundled report file's structure).
+REPORT_TEXT_FIELDS = ("slug", "title", "framework")
+MAX_DEPTH = 8
+
+
+def payload_problem(data, where="data", depth=0):
+    """What is wrong with a confirm payload, or "" : the structure of a bundled report file, strings
+    without control characters, nesting no deeper than such a file's."""
+    if depth == 0:
+        if not isinstance(data, dict) or not isinstance(data.get("inspections"), list) or not data["inspections"]:
+            return "it must be an object with at least one entry in 'inspections'"
+        for name in REPORT_TEXT_FIELDS:
+            if not isinstance(data.get(name), str) or not data.get(name):
+                return f"'{name}' must be a non-empty text"
+        if not all(isinstance(entry, dict) for entry in data["inspections"]):
+            return "each entry in 'inspections' must be an object"
+    if depth > MAX_DEPTH:
+        return f"{where} is nested deeper than a report's values ever are"
+    if isinstance(data, dict):
+        items = data.items()
+    elif isinstance(data, list):
+        items = ((f"[{index}]", value) for index, value in enumerate(data))
+    else:
+        problem = control_character_problem(data) if isinstance(data, str) else None
+        return f"{where}: {problem}" if problem else ""
+    for key, value in items:
+        place = f"{where}{key}" if str(key).startswith("[") else f"{where}.{key}"
+        problem = payload_problem(value, place, depth + 1)
+        if problem:
+            return problem
+    return ""
 
 
 class ReportConfirmForm(forms.Form):
@@ -67,8 +101,11 @@ class ReportConfirmForm(forms.Form):
             data = json.loads(self.cleaned_data["data"])
         except json.JSONDecodeError as error:
             raise forms.ValidationError(f"This is not valid JSON: {error.msg} at line {error.lineno}.") from None
-        if not isinstance(data, dict) or not data.get("inspections"):
-            raise forms.ValidationError("The data must be an object with at least one entry in 'inspections'.")
+        except RecursionError:
+            raise forms.ValidationError("This JSON is nested too deeply to be a report's values.") from None
+        problem = payload_problem(data)
+        if problem:
+            raise forms.ValidationError(f"The data cannot be saved: {problem}.")
         return data
 
     def clean(self):

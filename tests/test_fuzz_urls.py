@@ -46,3 +46,41 @@ class UrlFuzzTests(TestCase):
                      f"/inspections/{self.inspection.pk}/standards/{quote(first, safe='')}/",
                      f"/standards/{quote(first, safe='')}/{quote(second, safe='')}/"):  # fmt: skip
             self.assertNoServerError(self.client.get(path))
+
+
+QUERY_NAMES = [*PARAMETERS, "q", "provider", "standard", "per_page", "with", "round", "page_size", "ordering", "latest"]
+SEGMENT = st.one_of(st.text(max_size=20), st.sampled_from(["0", "-1", "9" * 25, "standards-2018", "2.2", "csv", "x"]))
+
+
+class EveryPublicUrlPatternTests(TestCase):
+    """Every public URL pattern, with fuzzed path segments and query parameters: never a 500."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_test_bundle()
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.data())
+    def test_no_public_url_gives_a_500(self, data):
+        import re
+        from urllib.parse import quote
+
+        from dashboard.urls import public_patterns
+
+        params = data.draw(st.dictionaries(st.sampled_from(QUERY_NAMES), TEXT, max_size=3))
+        for pattern in public_patterns:
+            route = str(pattern.pattern)
+            path = re.sub(
+                r"<(\w+):(\w+)>",
+                lambda match: (
+                    str(data.draw(st.integers(-5, 10**12)))
+                    if match.group(1) == "int"
+                    else quote(data.draw(SEGMENT), safe="")
+                ),
+                route,
+            )
+            with self.subTest(route=route):
+                self.assertLess(self.client.get("/" + path, params).status_code, 500, path)
+        for endpoint in ("inspections", "providers", "owners", "standards"):
+            response = self.client.get(f"/api/v1/{endpoint}", params)
+            self.assertLess(response.status_code, 500, endpoint)

@@ -149,3 +149,22 @@ class ImportPageTests(TestCase):
         )
         self.assertTrue(inspection.ratings.filter(standard__code="2.2", rating=Rating.INADEQUATE).exists())
         self.assertTrue(ratings or uncertain)
+
+    def test_a_confirm_payload_of_the_wrong_shape_is_a_form_error_naming_it(self):
+        good = json.loads(self.upload().context["confirm_form"].initial["data"])
+        cases = {
+            "nested": ("[" * 100_000) + ("]" * 100_000),
+            "wrong type": json.dumps({**good, "title": 123}),
+            "nul in title": json.dumps({**good, "title": "A title\u0000"}),
+            "nul in a slug": json.dumps({**good, "slug": "cgm\u0002"}),
+            "deep value": json.dumps(
+                {**good, "inspections": [{**good["inspections"][0], "notes": [[[[[[[[[["x"]]]]]]]]]]}]}
+            ),
+            "no inspections": json.dumps({**good, "inspections": []}),
+        }
+        for name, payload in cases.items():
+            with self.subTest(name):
+                response = self.client.post(self.url, {"confirm": "1", "filename": CGM_2019, "data": payload})
+                self.assertEqual(response.status_code, 200)
+                self.assertTrue(response.context["confirm_form"].errors, name)
+        self.assertContains(response, "The data cannot be saved")
