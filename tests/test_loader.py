@@ -180,3 +180,18 @@ class RealBundleIntegrityTests(TestCase):
                     self.assertIn(rating.rating, Rating.values + [None])
                 else:
                     self.assertIsNone(rating.rating)
+
+
+class ControlCharacterTests(TestCase):
+    def test_a_control_character_in_a_file_loads_nothing_and_names_the_field(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            data_dir = Path(tmp) / "data"
+            shutil.copytree(TEST_BUNDLE, data_dir)
+            path = data_dir / "reports" / "essex-crc-2018-10.toml"
+            path.write_text(path.read_text().replace('title = "', 'title = "\\u0002', 1))
+            with self.assertRaises(BundledDataError) as raised:
+                load_bundled_data(data_dir)
+        self.assertIn(
+            "essex-crc-2018-10.toml: report.title: Remove the invisible control character U+0002", str(raised.exception)
+        )
+        self.assertFalse(Report.objects.exists())

@@ -16,6 +16,7 @@ from inspections.loader.reports import load_report
 from inspections.loader.values import REQUIRED
 from inspections.models import BundleBaseline, SourceDocument
 from inspections.rules import Rating
+from inspections.text_guard import control_character_problem
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -158,6 +159,10 @@ class Loader:
             self.fail(f"{where}.{field_name}", f"no {model._meta.verbose_name} with {wanted}")
 
     def check(self, obj, where):
+        for field in obj._meta.concrete_fields:
+            problem = control_character_problem(getattr(obj, field.attname))
+            if problem:
+                self.fail(f"{where}.{field.name}", problem)
         try:
             obj.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as error:
