@@ -325,7 +325,9 @@ class InspectionAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
+        if self.instance.pk:
+            # Also when bound: a save from an up-to-date page then changes nothing in this field, so
+            # no change message or correction names it.
             self.fields["loaded_state"].initial = inspection_state(self.instance.pk)
 
     def clean(self):
@@ -429,7 +431,7 @@ class InspectionAdmin(admin.ModelAdmin):
         request.correction_lines = [
             Correction.change_line(form.fields[name].label or name, *changed_pair(form, name))
             for name in form.changed_data
-            if name != "change_reason"
+            if name not in ("change_reason", "loaded_state")
         ]
         super().save_model(request, obj, form, change)
 
