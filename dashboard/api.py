@@ -16,8 +16,8 @@ from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
 
+from dashboard.caching import cached_page
 from dashboard.filters import RATING_BY_SLUG, RATING_CHOICES
-from dashboard.pages import public_page
 from inspections.models import (
     Framework,
     Inspection,
@@ -189,7 +189,7 @@ class ApiRoot(Schema):
 
 
 @api.get("/", response={200: ApiRoot, **ERRORS}, url_name="root", tags=["about"])
-@decorate_view(public_page)
+@decorate_view(cached_page)
 def api_root(request):
     """What this API offers: its endpoints, its schema and its documentation."""
 
@@ -224,7 +224,7 @@ def without_trailing_slash(request, rest):
 
 
 @api.get("/providers", response={200: ProviderList, **ERRORS}, url_name="providers", tags=["providers"])
-@decorate_view(public_page)
+@decorate_view(cached_page)
 def list_providers(
     request,
     kind: Kind | None = Query(None, description="CRC or NPS."),
@@ -275,7 +275,7 @@ def inspection_summary(request, inspection):
 
 
 @api.get("/providers/{slug}", response={200: ProviderDetail, **ERRORS}, url_name="provider", tags=["providers"])
-@decorate_view(public_page)
+@decorate_view(cached_page)
 def get_provider(request, slug: str):
     """One provider, its owners over time and its inspections."""
     provider = Provider.objects.filter(slug=slug).prefetch_related("ownerships__owner").first()
@@ -322,7 +322,7 @@ def owner_out(request, owner):
 
 
 @api.get("/owners", response={200: OwnerList, **ERRORS}, url_name="owners", tags=["owners"])
-@decorate_view(public_page)
+@decorate_view(cached_page)
 def list_owners(request, page: int = PageNumber, page_size: int = PageSize):
     """The groups that owned CRCs (and the public sector, for the NPS)."""
     meta, items = paginate(request, OwnerGroup.objects.order_by("name", "pk"), page, page_size)
@@ -334,7 +334,7 @@ class OwnerDetail(OwnerOut):
 
 
 @api.get("/owners/{slug}", response={200: OwnerDetail, **ERRORS}, url_name="owner", tags=["owners"])
-@decorate_view(public_page)
+@decorate_view(cached_page)
 def get_owner(request, slug: str):
     """One owner group and every provider it owned at some time."""
     owner = OwnerGroup.objects.filter(slug=slug).first()
@@ -376,7 +376,7 @@ ORDERINGS = {
 
 
 @api.get("/inspections", response={200: InspectionList, **ERRORS}, url_name="inspections", tags=["inspections"])
-@decorate_view(public_page)
+@decorate_view(cached_page)
 def list_inspections(
     request,
     provider: str | None = Query(None, description="Provider slug."),
@@ -532,7 +532,7 @@ class InspectionDetail(Schema):
 
 
 @api.get("/inspections/{id}", response={200: InspectionDetail, **ERRORS}, url_name="inspection", tags=["inspections"])
-@decorate_view(public_page)
+@decorate_view(cached_page)
 def get_inspection(request, id: int = Path(..., ge=1, le=2**63 - 1)):
     """One inspection: every rating, key-question score, fact, finding and recommendation, each with its source."""
     inspection = (
@@ -600,7 +600,7 @@ def standards_queryset():
 
 
 @api.get("/standards", response={200: StandardList, **ERRORS}, url_name="standards", tags=["standards"])
-@decorate_view(public_page)
+@decorate_view(cached_page)
 def list_standards(
     request,
     framework: str | None = Query(None, description="Framework slug."),
@@ -621,7 +621,7 @@ def list_standards(
 @api.get(
     "/standards/{framework}/{code}", response={200: StandardOut, **ERRORS}, url_name="standard", tags=["standards"]
 )
-@decorate_view(public_page)
+@decorate_view(cached_page)
 def get_standard(request, framework: str, code: str):
     """One standard and its key questions."""
     standard = standards_queryset().filter(framework__slug=framework, code=code).first()

@@ -30,7 +30,9 @@ from django.utils.http import http_date
 from inspections.models import DataVersion
 
 CACHE_SECONDS = 60 * 60
-BROWSER_MAX_AGE = 60
+# Browsers revalidate every view (a cheap 304 while nothing changed), so an editor's correction is
+# seen on the next view rather than after a copy kept for a minute expires.
+BROWSER_CACHE_CONTROL = "public, no-cache"
 # Response attributes that middleware reads later (embed framing, CSP); kept with the page.
 CARRIED_ATTRIBUTES = ("xframe_options_exempt", "_csp_replace")
 # After a cache error, skip the cache for this long: a dead Redis costs one failed connection
@@ -159,6 +161,10 @@ def cached_page(view=None, *, params=None):
         etag = f'"v{version}-{today}-{path_hash}"'
         if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
             response = HttpResponseNotModified()
+            if request.GET.get("embed"):
+                # A browser applies a 304's headers to the copy it holds: an embed's 304 must keep
+                # its framing, or the iframe shown a minute before is refused.
+                allow_framing(response)
             return decorate(response, etag, changed_at)
         key = f"page:v{version}:{today}:{path_hash}"
         entry = page_cache.get(key)
@@ -184,5 +190,12 @@ def decorate(response, etag, changed_at):
     response["ETag"] = etag
     if changed_at:
         response["Last-Modified"] = http_date(changed_at.timestamp())
-    response["Cache-Control"] = f"public, max-age={BROWSER_MAX_AGE}"
+    response["Cache-Control"] = BROWSER_CACHE_CONTROL
+    return response
+
+
+def allow_framing(response):
+    """Embeds are meant to be framed by other sites; every other page refuses framing."""
+    response.xframe_options_exempt = True
+    response._csp_replace = {"frame-ancestors": ["*"]}
     return response

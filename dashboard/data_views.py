@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from dashboard.pages import public_page
+from dashboard.caching import cached_page
 from inspections.datasets import ATTRIBUTION, DATASETS, FORMATS, LICENCE, LICENCE_URL, stream_csv, stream_json
 from inspections.models import Correction, DataRelease, ReleaseFile
 from inspections.text_guard import strip_control_characters
@@ -17,7 +17,7 @@ from inspections.text_guard import strip_control_characters
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
-@public_page(params=())
+@cached_page(params=())
 def data_index(request):
     releases = list(DataRelease.objects.order_by("-released_at", "-id")[:50])
     return render(
@@ -63,7 +63,7 @@ def started(stream):
     return itertools.chain(first, stream)
 
 
-@public_page(params=())
+@cached_page(params=())
 def release_detail(request, identifier):
     release = get_object_or_404(DataRelease, identifier=identifier)
     files = {(f.dataset, f.format): f for f in release.files.defer("content")}
@@ -137,4 +137,4 @@ class ReleasesAndCorrectionsFeed(Feed):
         return self.item_pubdate(item)
 
 
-releases_feed = public_page(ReleasesAndCorrectionsFeed(), params=())
+releases_feed = cached_page(ReleasesAndCorrectionsFeed(), params=())

@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.shortcuts import get_object_or_404
 
 from dashboard import charts
-from dashboard.pages import public_page
+from dashboard.caching import cached_page
 from dashboard.views import rated_standards, render_page
 from inspections.models import Round
 from inspections.rounds import RoundTally, compare_with_published, round_inspections
@@ -30,7 +30,7 @@ def totals_rows(round_, tally):
     ]  # fmt: skip
 
 
-@public_page
+@cached_page
 def round_list(request):
     rounds = list(Round.objects.select_related("framework", "totals_source").order_by("position"))
     by_round = defaultdict(list)
@@ -44,7 +44,7 @@ def round_list(request):
     return render_page(request, "dashboard/rounds.html", {"summaries": summaries, "title": "Inspection rounds"})
 
 
-@public_page
+@cached_page
 def round_detail(request, slug):
     round_ = get_object_or_404(Round.objects.select_related("framework", "totals_source"), slug=slug)
     inspections = list(round_inspections([round_]))

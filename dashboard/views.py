@@ -20,10 +20,9 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from dashboard import charts
-from dashboard.caching import cache_status
+from dashboard.caching import allow_framing, cache_status, cached_page
 from dashboard.filters import LeagueTableFilter
 from dashboard.forms import CompareForm, SearchForm
-from dashboard.pages import allow_framing, public_page
 from dashboard.tables import LeagueTable
 from inspections import search
 from inspections.citations import cite_chart, cite_inspection
@@ -72,7 +71,7 @@ def rated_standards():
     )
 
 
-@public_page
+@cached_page
 def home(request):
     standards = rated_standards()
     filterset = LeagueTableFilter(request.GET, queryset=Inspection.objects.rated())
@@ -150,7 +149,7 @@ def national_distribution(standards):
     )
 
 
-@public_page
+@cached_page
 def provider_detail(request, slug):
     provider = get_object_or_404(Provider.objects.prefetch_related("ownerships__owner"), slug=slug)
     # In time order, an undated inspection placed by its round (Report.sort_date).
@@ -182,7 +181,7 @@ def provider_detail(request, slug):
     )
 
 
-@public_page
+@cached_page
 def provider_list(request):
     """Every provider, by kind, with its owners and how many inspections we hold: two queries."""
     providers = (
@@ -200,7 +199,7 @@ def provider_list(request):
 PROVIDERS_LISTED_PER_OWNER = 12
 
 
-@public_page
+@cached_page
 def owner_list(request):
     """Rating counts per owner in one aggregate, and at most a dozen providers listed per owner
     (the owner's page lists them all), so the page does not grow with the number of providers."""
@@ -236,7 +235,7 @@ def owner_list(request):
     )
 
 
-@public_page
+@cached_page
 def owner_detail(request, slug):
     owner = get_object_or_404(OwnerGroup, slug=slug)
     ownerships = owner.ownerships.select_related("provider").order_by("provider__name", "period")
@@ -272,7 +271,7 @@ def standards_by_domain(inspection):
     return sorted(grouped.items(), key=lambda item: item[0].position)
 
 
-@public_page
+@cached_page
 def inspection_detail(request, pk):
     inspection = load_inspection(pk)
     framework = inspection.report.framework
@@ -349,7 +348,7 @@ def citation(request, inspection, standard=None, rating=None):
     return cite_inspection(inspection, permalink(request), datetime.date.today(), standard, rating)
 
 
-@public_page
+@cached_page
 def inspection_standard(request, pk, code):
     inspection = load_inspection(pk)
     standard = next((s for s in inspection.report.framework.standards.all() if s.code == code), None)
@@ -401,7 +400,7 @@ def inspection_standard(request, pk, code):
 RANKING_PER_PAGE = 50
 
 
-@public_page
+@cached_page
 def standard_detail(request, framework, code):
     standard = get_object_or_404(
         Standard.objects.select_related("framework", "domain").prefetch_related("key_questions"),
@@ -468,7 +467,7 @@ def standard_detail(request, framework, code):
     )
 
 
-@public_page
+@cached_page
 def standard_list(request):
     standards = Standard.objects.select_related("framework", "domain").order_by("framework__started", "position")
     frameworks = Framework.objects.order_by("started")
@@ -477,7 +476,7 @@ def standard_list(request):
     )
 
 
-@public_page
+@cached_page
 def compare(request):
     if "inspection" not in request.GET:
         # "Compare with..." from an inspection or provider page: the chooser, that one chosen.
@@ -512,7 +511,7 @@ def compare(request):
     )
 
 
-@public_page
+@cached_page
 def accessibility(request):
     return render(request, "dashboard/accessibility.html", {"title": "Accessibility statement"})
 
@@ -537,7 +536,7 @@ def readyz(request):
     return response
 
 
-@public_page
+@cached_page
 def about(request):
     completeness = (
         Inspection.objects.rated()
@@ -555,7 +554,7 @@ SEARCH_EXAMPLES = ["home visits", '"domestic abuse" planning', "supervis* -unpai
 SEARCH_RESULTS_PER_PAGE = 20
 
 
-@public_page
+@cached_page
 def search_page(request):
     form = SearchForm(request.GET or None)
     context = {"form": form, "examples": SEARCH_EXAMPLES, "title": "Search"}

@@ -332,7 +332,8 @@ class InspectionAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and cleaned.get("loaded_state") != inspection_state(self.instance.pk):
+        # The fingerprint __init__ took of the database as this save began: the state to compare with.
+        if self.instance.pk and cleaned.get("loaded_state") != self.fields["loaded_state"].initial:
             # A form-wide error: the admin shows it above the form, where a hidden field's would not be.
             raise forms.ValidationError(
                 "Someone else saved this inspection after you opened it, so saving now would undo their "

@@ -4,8 +4,6 @@ in the README)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
-
 from inspections.models import Inspection
 
 
@@ -22,19 +20,16 @@ class Coverage:
 def coverage():
     rated = (
         Inspection.objects.rated()
+        .with_completeness()
         .select_related("provider", "report__framework")
-        .annotate(
-            recorded=Count("ratings", filter=Q(ratings__rating__isnull=False), distinct=True),
-            score_count=Count("scores", distinct=True),
-        )
         .order_by("report__published", "provider__name")
     )
     rows = list(rated)
     return Coverage(
         inspections=len(rows),
-        ratings_recorded=sum(i.recorded for i in rows),
+        ratings_recorded=sum(i.ratings_recorded for i in rows),
         ratings_possible=sum(i.report.framework.standards_per_provider for i in rows),
         overall_recorded=sum(1 for i in rows if i.overall_rating is not None),
-        scores_recorded=sum(i.score_count for i in rows),
-        incomplete=[i for i in rows if i.recorded < i.report.framework.standards_per_provider],
+        scores_recorded=sum(i.scores_recorded for i in rows),
+        incomplete=[i for i in rows if i.ratings_recorded < i.report.framework.standards_per_provider],
     )

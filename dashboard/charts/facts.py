@@ -66,6 +66,13 @@ def facts_against_comparators(inspection, facts):
     )
 
 
+# What a provider's figure is set beside over time: (fact attribute, label, marker symbol, size, line width).
+COMPARATOR_MARKERS = (
+    ("national_value", "England and Wales", "diamond-open", 12, 2),
+    ("target_value", "target", "line-ew-open", 18, 3),
+)
+
+
 def facts_over_time(provider, inspections):
     """Percentage facts over time, each with the England and Wales figure and target where given."""
     series = defaultdict(list)
@@ -94,30 +101,19 @@ def facts_over_time(provider, inspections):
                 hovertemplate="%{x|%B %Y}: %{y}%<extra>" + metric.name + "</extra>",
             )  # fmt: skip
         )
-        national = [(d, f) for d, f in points if f.national_value is not None]
-        if national:
-            figure.add_trace(
-                go.Scatter(
-                    name=f"{metric.name}: England and Wales",
-                    x=[d.isoformat() for d, _f in national],
-                    y=[float(f.national_value) for _d, f in national],
-                    mode="markers",
-                    marker={"symbol": "diamond-open", "size": 12, "color": colour, "line": {"width": 2}},
-                    hovertemplate="%{x|%B %Y}: %{y}% (England and Wales)<extra></extra>",
-                )  # fmt: skip
-            )
-        targets = [(d, f) for d, f in points if f.target_value is not None]
-        if targets:
-            figure.add_trace(
-                go.Scatter(
-                    name=f"{metric.name}: target",
-                    x=[d.isoformat() for d, _f in targets],
-                    y=[float(f.target_value) for _d, f in targets],
-                    mode="markers",
-                    marker={"symbol": "line-ew-open", "size": 18, "color": colour, "line": {"width": 3}},
-                    hovertemplate="%{x|%B %Y}: %{y}% (target)<extra></extra>",
+        for attribute, label, symbol, size, width in COMPARATOR_MARKERS:
+            compared = [(d, f) for d, f in points if getattr(f, attribute) is not None]
+            if compared:
+                figure.add_trace(
+                    go.Scatter(
+                        name=f"{metric.name}: {label}",
+                        x=[d.isoformat() for d, _f in compared],
+                        y=[float(getattr(f, attribute)) for _d, f in compared],
+                        mode="markers",
+                        marker={"symbol": symbol, "size": size, "color": colour, "line": {"width": width}},
+                        hovertemplate="%{x|%B %Y}: %{y}% (" + label + ")<extra></extra>",
+                    )
                 )
-            )
         for date, fact in points:
             rows.append(
                 [

@@ -29,18 +29,15 @@ def target_report(extraction, raw, filename, plan, override, include_uncertain, 
         if report is None:
             raise ReportImportError(filename, f"--report: no report with the slug '{report_slug}'")
         inspections = list(report.inspections.select_related("provider"))
+        text = read_document(raw, filename).text
         provider = override or recognised or (inspections[0].provider if len(inspections) == 1 else None)
         held = ", ".join(i.provider.name for i in inspections)
         if provider is None or provider.pk not in {i.provider_id for i in inspections}:
             named = provider.name if provider else "no provider"
-            unnamed = [
-                i.provider.name
-                for i in inspections
-                if not names_provider(read_document(raw, filename).text, i.provider)
-            ]
+            unnamed = [i.provider.name for i in inspections if not names_provider(text, i.provider)]
             also = f"; the text does not name {', '.join(unnamed)}" if unnamed else ""
             raise ReportImportError(filename, f"the text is about {named}, but {report.slug} inspected {held}{also}")
-        if not override and not names_provider(read_document(raw, filename).text, provider):
+        if not override and not names_provider(text, provider):
             raise ReportImportError(
                 filename, f"the text does not name {provider.name}, which {report.slug} inspected: pass --provider"
             )

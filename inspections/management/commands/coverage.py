@@ -15,6 +15,8 @@ class Command(BaseCommand):
             f"({100 * held.ratings_recorded / max(held.ratings_possible, 1):.0f}%); "
             f"{held.scores_recorded} key-question scores.\n"
             f"- Incomplete ({len(held.incomplete)} inspections): "
-            + "; ".join(f"{i} {i.recorded} of {i.report.framework.standards_per_provider}" for i in held.incomplete)
+            + "; ".join(
+                f"{i} {i.ratings_recorded} of {i.report.framework.standards_per_provider}" for i in held.incomplete
+            )
             + ".\n"
         )
