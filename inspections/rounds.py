@@ -60,7 +60,7 @@ def compare_with_published(published, expected, tally):
                     f"The inspectorate rated {plural(stated, kind)} {rating.label}; our data records {ours[rating.label]}."
                 )
     for inspection in tally.unrated:
-        note = inspection.overall_rating_note or "no source we hold states it"
+        note = (inspection.overall_rating_note or "no source we hold states it").rstrip(".")
         gaps.append(f"{inspection}: no overall rating recorded ({note}).")
     return gaps
 
