@@ -1,5 +1,6 @@
 """The page cache is never stale: every write bumps the data version that keys it."""
 
+from django import forms
 from django.contrib.auth.models import Group, User
 from django.test import TestCase
 from django.urls import reverse
@@ -18,9 +19,14 @@ def admin_form_data(response):
         for name in form.fields:
             value = form[name].value()
             key = form.add_prefix(name)
+            widget = form.fields[name].widget
             if value is None:
                 continue
-            if isinstance(value, list | tuple):
+            if isinstance(widget, forms.MultiWidget):  # a date range: one input per bound
+                parts = value if isinstance(value, list | tuple) else widget.decompress(value)
+                for suffix, part in zip(widget.widgets_names, parts, strict=True):
+                    data[key + suffix] = "" if part is None else str(part)
+            elif isinstance(value, list | tuple):
                 data[key] = [str(v) for v in value]
             elif isinstance(value, bool):
                 if value:
