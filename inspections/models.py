@@ -1021,15 +1021,6 @@ class Fact(Sourced):
     class Meta:
         ordering = ["position", "id"]
         constraints = [
-            # The loader's natural key for an inspection's figures (loader/run.py CHILD_KEYS): a
-            # second import of the same text can never add the same figure twice.
-            models.UniqueConstraint(
-                name="fact_position_unique_in_inspection",
-                violation_error_message="This inspection already has a figure of this metric at this position: "
-                "give this one the next position.",
-                fields=["inspection", "metric", "position"],
-                condition=Q(inspection__isnull=False),
-            ),
             models.CheckConstraint(
                 name="fact_has_subject",
                 violation_error_message="Attach the fact to an inspection or a provider, or name its subject.",
@@ -1103,17 +1094,6 @@ class Finding(Sourced):
 
     class Meta:
         ordering = ["report", "position"]
-        constraints = [
-            # The loader's natural key (CHILD_KEYS): findings about the providers together
-            # (no inspection) count as one group, hence nulls not distinct.
-            models.UniqueConstraint(
-                name="finding_position_unique_in_report",
-                violation_error_message="This report already has a finding of this kind at this position for "
-                "this inspection: give this one the next position.",
-                fields=["report", "inspection", "kind", "position"],
-                nulls_distinct=False,
-            ),
-        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:80]}"

@@ -10,7 +10,6 @@ from inspections.models import (
     DatePrecision,
     Domain,
     Fact,
-    Finding,
     Inspection,
     KeyQuestion,
     KeyQuestionScore,
@@ -126,30 +125,6 @@ class ConstraintTests(CatalogueMixin, TestCase):
                     "fact_percentages_0_100",
                     lambda field=field: self.fact(unit="%", qualifier="exact", **{field: 101}),
                 )
-
-    def test_an_inspections_figure_is_stored_once_per_metric_and_position(self):
-        self.fact(position=1)
-        self.assertRefused("fact_position_unique_in_inspection", lambda: self.fact(position=1, label="Again"))
-        self.fact(position=2, label="The next figure")
-        # Figures about no inspection are keyed otherwise (provider or subject).
-        self.fact(inspection=None, subject="England & Wales", position=1)
-        self.fact(inspection=None, subject="All CRCs", position=1)
-
-    def test_a_finding_is_stored_once_per_kind_and_position(self):
-        make = lambda inspection, position=1: Finding.objects.create(  # noqa: E731
-            report=self.report,
-            inspection=inspection,
-            kind="strength",
-            text="Good.",
-            position=position,
-            source=self.source,
-        )
-        make(self.inspection)
-        self.assertRefused("finding_position_unique_in_report", lambda: make(self.inspection))
-        make(None)
-        # Findings about the providers together (no inspection) are one group: nulls are not distinct.
-        self.assertRefused("finding_position_unique_in_report", lambda: make(None))
-        make(None, position=2)
 
     def test_recommendation_numbers_are_unique_in_a_report_and_start_at_1(self):
         make = lambda number: Recommendation.objects.create(  # noqa: E731
