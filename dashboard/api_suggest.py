@@ -9,7 +9,7 @@ from ninja.decorators import decorate_view
 
 from dashboard.api import ERRORS, Kind, RatingLabel, absolute, api
 from dashboard.caching import cached_page
-from dashboard.forms import MAX_MATCHES, inspections_matching
+from dashboard.forms import MAX_MATCHES, first_matches, inspections_matching
 from inspections.rules import Rating
 
 
@@ -46,7 +46,7 @@ def suggest_inspections(
 ):
     """Inspections with four-point ratings whose provider, owner, round or year matches every word of `q`
     (none when `q` is empty)."""
-    found = list(inspections_matching(q)[: MAX_MATCHES + 1])
+    found, more = first_matches(inspections_matching(q))
     results = [
         {
             "id": i.pk,
@@ -58,6 +58,6 @@ def suggest_inspections(
             "url": absolute(request, "dashboard:inspection", i.pk),
             "api_url": absolute(request, "api:inspection", i.pk),
         }
-        for i in found[:MAX_MATCHES]
+        for i in found
     ]
-    return {"results": results, "more": len(found) > MAX_MATCHES}
+    return {"results": results, "more": more}

@@ -106,6 +106,12 @@ def inspections_matching(text):
     return inspections.with_catalogue().order_by(*BY_PROVIDER_AND_DATE)
 
 
+def first_matches(inspections):
+    """(the first MAX_MATCHES of these inspections, whether there are more), in one query."""
+    found = list(inspections[: MAX_MATCHES + 1])
+    return found[:MAX_MATCHES], len(found) > MAX_MATCHES
+
+
 def compare_url(inspections):
     """The compare page with these inspections chosen, in this order."""
     query = urlencode([("inspection", inspection.pk) for inspection in inspections])
@@ -162,9 +168,4 @@ class CompareForm(forms.Form):
         of them already chosen; ([], False) when nothing was typed or no more can be added."""
         if not self.cleaned_data["q"] or not self.can_add():
             return [], False
-        found = list(
-            inspections_matching(self.cleaned_data["q"]).exclude(pk__in=[i.pk for i in self.chosen()])[
-                : MAX_MATCHES + 1
-            ]
-        )
-        return found[:MAX_MATCHES], len(found) > MAX_MATCHES
+        return first_matches(inspections_matching(self.cleaned_data["q"]).exclude(pk__in=[i.pk for i in self.chosen()]))

@@ -139,6 +139,23 @@ class ComparisonTests(CompareTestCase):
         self.assertEqual(self.client.get(COMPARE, {"embed": "compare-ratings"}).status_code, 404)
 
 
+class CompareChartTests(CompareTestCase):
+    def test_two_columns_are_named_and_more_are_numbered_with_the_title_saying_which_is_which(self):
+        two = self.client.get(compare_url(self.cgm.pk, self.west_yorkshire.pk)).context["charts"]["compare-ratings"]
+        self.assertEqual(
+            two.figure["layout"]["xaxis"]["categoryarray"],
+            ["Cheshire & Greater<br>Manchester CRC, 3<br>April 2019", "West Yorkshire<br>CRC, March 2020"],
+        )
+        three = self.client.get(compare_url(self.cgm.pk, self.west_yorkshire.pk, self.dorset.pk))
+        chart = three.context["charts"]["compare-ratings"]
+        self.assertEqual(chart.figure["layout"]["xaxis"]["categoryarray"], ["1", "2", "3"])
+        self.assertEqual(
+            chart.title,
+            "Standard ratings side by side: 1 Cheshire & Greater Manchester CRC (3 April 2019); "
+            "2 Dorset, Devon & Cornwall CRC (15 February 2019); 3 West Yorkshire CRC (March 2020)",
+        )
+
+
 class BadInputTests(CompareTestCase):
     def assertRefused(self, url, message):
         response = self.client.get(url)
