@@ -208,6 +208,7 @@ def api_root(request):
                 "Inspections with overall and standard ratings; filter by provider, owner, framework, round, year, rating.",
             ),
             endpoint("api:standards", "The standards each framework rates."),
+            endpoint("api:suggest_inspections", "At most 20 inspections matching words typed, for type-to-find."),
         ],
     }
 
@@ -628,3 +629,7 @@ def get_standard(request, framework: str, code: str):
     if standard is None:
         raise Http404(f"No standard {code!r} in framework {framework!r}.")
     return standard_out(request, standard)
+
+
+# The compare chooser's type-to-find endpoint lives in its own module; importing it registers it.
+from dashboard import api_suggest  # noqa: E402, F401

@@ -60,7 +60,7 @@ PAGE_PARAMETERS = {
     "dashboard.views.inspection_standard": EMBED,
     "dashboard.views.standard_detail": ("page", *EMBED),
     "dashboard.views.standard_list": (),
-    "dashboard.views.compare": ("inspection", "with", *EMBED),
+    "dashboard.views.compare": ("inspection", "with", "q", *EMBED),
     "dashboard.views.provider_list": (),
     "dashboard.views.search_page": ("q", "provider", "owner", "standard", "framework", "year", "kind", "page"),
     "dashboard.round_views.round_list": EMBED,

@@ -1,8 +1,25 @@
 """Forms for the public pages that take more than a league-table filter."""
 
-from django import forms
+import re
+from urllib.parse import urlencode
 
-from inspections.models import Framework, Inspection, OwnerGroup, Provider, Report, SearchEntry, Standard
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from inspections.models import (
+    Framework,
+    Inspection,
+    KeyQuestionScore,
+    OwnerGroup,
+    Provider,
+    Report,
+    SearchEntry,
+    Standard,
+    StandardRating,
+)
 
 
 def standard_choices():
@@ -51,21 +68,104 @@ class SearchForm(forms.Form):
         return {name: data.get(name) for name in ("provider", "owner", "standard", "framework", "year", "kind")}
 
 
+# The compare page: at most four inspections side by side, found by typing, never a list of all.
+MAX_COMPARED = 4
+MAX_MATCHES = 20
+MAX_FIND_WORDS = 8
+# By provider, then in time: an undated report where its round began (Report.sort_date).
+BY_PROVIDER_AND_DATE = (
+    "provider__name",
+    Coalesce("report__published", "report__round__started").asc(nulls_last=True),
+    "pk",
+)
+
+
+def inspections_matching(text):
+    """Rated inspections matching every word typed ("purple 2019", "NPS north west", "Thames
+    2018-19"): a word matches a provider's name, short name, area or kind, or the owner at the
+    time; a year, the year published; a round ("2018-19"), the round. By provider and date;
+    unsliced, so callers cap it."""
+    words = [word for word in re.findall(r"\d{4}-\d{2}|\w+", text.lower()) if word != "and"][:MAX_FIND_WORDS]
+    if not words:
+        return Inspection.objects.none()
+    inspections = Inspection.objects.rated()
+    for word in words:
+        if re.fullmatch(r"\d{4}-\d{2}", word):
+            inspections = inspections.filter(report__round__short_name=word)
+            continue
+        matches = (
+            Q(provider__name__icontains=word)
+            | Q(provider__short_name__iexact=word)
+            | Q(provider__area__icontains=word)
+            | Q(provider__kind__iexact=word)
+            | Q(owner__name__icontains=word)
+        )
+        if re.fullmatch(r"\d{4}", word):
+            matches |= Q(report__published__year=int(word))
+        inspections = inspections.filter(matches)
+    return inspections.with_catalogue().order_by(*BY_PROVIDER_AND_DATE)
+
+
+def first_matches(inspections):
+    """(the first MAX_MATCHES of these inspections, whether there are more), in one query."""
+    found = list(inspections[: MAX_MATCHES + 1])
+    return found[:MAX_MATCHES], len(found) > MAX_MATCHES
+
+
+def compare_url(inspections):
+    """The compare page with these inspections chosen, in this order."""
+    query = urlencode([("inspection", inspection.pk) for inspection in inspections])
+    return reverse("dashboard:compare") + (f"?{query}" if query else "")
+
+
+class ChosenInspectionsField(forms.ModelMultipleChoiceField):
+    """Inspection numbers from the query string (hidden inputs, never a list of every choice);
+    too many is refused before the database is asked."""
+
+    widget = forms.MultipleHiddenInput
+
+    def clean(self, value):
+        value = list(dict.fromkeys(value or []))  # the same inspection twice is chosen once
+        if len(value) > MAX_COMPARED:
+            raise ValidationError(
+                f"Compare at most {MAX_COMPARED} inspections at once; you chose {len(value)}.", code="too_many"
+            )
+        return list(super().clean(value))
+
+
 class CompareForm(forms.Form):
-    inspection = forms.ModelMultipleChoiceField(
+    inspection = ChosenInspectionsField(
+        # What the comparison shows, read while the numbers are checked: one query and two prefetches.
         queryset=Inspection.objects.rated()
-        .select_related("provider", "report")
-        .order_by("provider__name", "report__published"),
-        label="Inspections to compare (2 to 4)",
-        widget=forms.SelectMultiple(attrs={"size": 12}),
+        .with_catalogue()
+        .prefetch_related(
+            Prefetch("ratings", queryset=StandardRating.objects.select_related("standard")),
+            Prefetch("scores", queryset=KeyQuestionScore.objects.select_related("key_question__standard")),
+        )
+        .order_by(*BY_PROVIDER_AND_DATE),
+        required=False,
+        error_messages={
+            "invalid_pk_value": "“%(pk)s” is not an inspection number.",
+            "invalid_choice": "There is no inspection number %(value)s with four-point ratings to compare.",
+        },
+    )
+    q = forms.CharField(
+        label="Find an inspection to add",
+        help_text="Part of a provider’s name, its area or owner, and a year if you like: “Dorset”, “Purple Futures 2019”.",
+        required=False,
+        max_length=100,
+        strip=True,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["inspection"].label_from_instance = str
+    def chosen(self):
+        return self.cleaned_data["inspection"]
 
-    def clean_inspection(self):
-        chosen = self.cleaned_data["inspection"]
-        if not 2 <= len(chosen) <= 4:
-            raise forms.ValidationError(f"Choose between 2 and 4 inspections; you chose {len(chosen)}.")
-        return chosen
+    def can_add(self):
+        return len(self.chosen()) < MAX_COMPARED
+
+    def matches(self):
+        """(up to MAX_MATCHES inspections matching the words typed, whether more match), none
+        of them already chosen; ([], False) when nothing was typed or no more can be added."""
+        if not self.cleaned_data["q"] or not self.can_add():
+            return [], False
+        return first_matches(inspections_matching(self.cleaned_data["q"]).exclude(pk__in=[i.pk for i in self.chosen()]))

@@ -22,7 +22,7 @@ from django_tables2.export import TableExport
 from dashboard import charts
 from dashboard.caching import allow_framing, cache_status, cached_page
 from dashboard.filters import LeagueTableFilter
-from dashboard.forms import CompareForm, SearchForm
+from dashboard.forms import CompareForm, SearchForm, compare_url
 from dashboard.tables import LeagueTable
 from inspections import search
 from inspections.citations import cite_chart, cite_inspection
@@ -36,7 +36,6 @@ from inspections.models import (
     Provider,
     ProviderKind,
     Standard,
-    StandardRating,
 )
 
 EXPORT_FORMATS = ("csv", "json")
@@ -478,37 +477,34 @@ def standard_list(request):
 
 @cached_page
 def compare(request):
-    if "inspection" not in request.GET:
-        # "Compare with..." from an inspection or provider page: the chooser, that one chosen.
-        chosen = request.GET.get("with", "")
-        initial = {"inspection": [int(chosen)]} if chosen.isdigit() and len(chosen) < 18 else {}
-        return render(request, "dashboard/compare.html", {"form": CompareForm(initial=initial), "title": "Compare"})
-    form = CompareForm(request.GET)
+    """Two to four inspections side by side, chosen by typing part of a name: the page never lists
+    every inspection, so it weighs the same at any scale. `?with=<id>` (the "Compare with..."
+    links on inspection and provider pages) chooses one, as `?inspection=<id>` does."""
+    query = request.GET.copy()
+    query.setlist("inspection", query.getlist("inspection") + query.getlist("with"))
+    form = CompareForm(query)
     if not form.is_valid():
         return render(request, "dashboard/compare.html", {"form": form, "title": "Compare"}, status=400)
-    chosen_ids = [i.pk for i in form.cleaned_data["inspection"]]
-    inspections = list(
-        Inspection.objects.filter(pk__in=chosen_ids)
-        .with_catalogue()
-        .prefetch_related(
-            Prefetch("ratings", queryset=StandardRating.objects.select_related("standard")),
-            Prefetch("scores", queryset=KeyQuestionScore.objects.select_related("key_question__standard")),
-        )
-        .order_by("provider__name", "report__published")
-    )
-    standards = [s for s in rated_standards() if any(s.applies_to_kind(i.provider.kind) for i in inspections)]
-    ratings = {i.pk: {r.standard.code: r.rating for r in i.ratings.all()} for i in inspections}
-    rows = [(s, [ratings[i.pk].get(s.code) for i in inspections]) for s in standards]
-    chart_list = [charts.compare_ratings(inspections, standards, ratings)]
-    scored = [i for i in inspections if i.scores.all()]
+    chosen = form.chosen()
+    matches, more_matches = form.matches()
+    context = {
+        "form": form,
+        "chosen": [(i, compare_url([other for other in chosen if other != i])) for i in chosen],
+        "matches": [(i, compare_url([*chosen, i])) for i in matches],
+        "more_matches": more_matches,
+        "title": "Compare",
+    }
+    if len(chosen) < 2:
+        return render_page(request, "dashboard/compare.html", context)
+    standards = [s for s in rated_standards() if any(s.applies_to_kind(i.provider.kind) for i in chosen)]
+    ratings = {i.pk: {r.standard.code: r.rating for r in i.ratings.all()} for i in chosen}
+    context["inspections"] = chosen
+    context["rows"] = [(s, [ratings[i.pk].get(s.code) for i in chosen]) for s in standards]
+    chart_list = [charts.compare_ratings(chosen, standards, ratings)]
+    scored = [i for i in chosen if i.scores.all()]
     if scored:
         chart_list.append(charts.compare_scores(scored))
-    return render_page(
-        request,
-        "dashboard/compare.html",
-        {"form": form, "inspections": inspections, "rows": rows, "title": "Compare"},
-        chart_list,
-    )
+    return render_page(request, "dashboard/compare.html", context, chart_list)
 
 
 @cached_page

@@ -365,29 +365,6 @@ class OwnerPageTests(PageTestCase):
         self.assertFixedQueries(reverse("dashboard:owner", args=["purple-futures"]), 4)
 
 
-class ComparePageTests(PageTestCase):
-    def url(self, *pks):
-        return reverse("dashboard:compare") + "?" + "&".join(f"inspection={pk}" for pk in pks)
-
-    def test_two_to_four_inspections_side_by_side(self):
-        response = self.client.get(self.url(self.cgm.pk, self.west_yorkshire.pk))
-        self.assertEqual(len(response.context["inspections"]), 2)
-        self.assertIn("compare-ratings", response.context["charts"])
-        self.assertContains(response, "Cheshire &amp; Greater Manchester CRC (3 April 2019)")
-
-    def test_the_form_alone_without_a_choice(self):
-        self.assertEqual(self.client.get(reverse("dashboard:compare")).status_code, 200)
-
-    def test_bad_choices_are_a_400(self):
-        for url in (self.url(self.cgm.pk), self.url(*Inspection.objects.rated().values_list("pk", flat=True)[:5]),
-                    self.url(999999, self.cgm.pk), self.url("abc", self.cgm.pk)):  # fmt: skip
-            with self.subTest(url=url):
-                self.assertEqual(self.client.get(url).status_code, 400)
-
-    def test_query_budget_is_fixed(self):
-        self.assertFixedQueries(self.url(self.cgm.pk, self.west_yorkshire.pk), 7)
-
-
 class EmbedTests(PageTestCase):
     def test_a_chart_renders_alone_with_its_source_and_a_link_back(self):
         response = self.client.get(reverse("dashboard:home"), {"embed": "ratings-by-standard"})

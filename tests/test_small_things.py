@@ -72,7 +72,7 @@ class SmallThingsTests(TestCase):
         self.assertContains(self.client.get(self.cgm.provider.get_absolute_url()), link)
         chooser = self.client.get(link)
         self.assertEqual(chooser.status_code, 200)
-        self.assertContains(chooser, f'<option value="{self.cgm.pk}" selected>', html=False)
+        self.assertContains(chooser, f'<input type="hidden" name="inspection" value="{self.cgm.pk}">', html=True)
 
     def test_the_citation_links_to_the_source_document(self):
         inspection = Inspection.objects.exclude(report__document__url="").select_related("report__document").first()

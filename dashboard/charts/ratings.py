@@ -276,7 +276,13 @@ def compare_ratings(inspections, standards, ratings_by_inspection):
     A rating is ordinal, so it is drawn as a rating (the palette, with its initials so colour
     never carries it alone), never as a bar length; one trace per rating gives the legend.
     """
-    columns = [wrap_label(f"{i.provider.name}, {i.report.when_text}", 18) for i in inspections]
+    # Two names fit side by side at phone width; three or four would collide, so they are numbered
+    # and the title says which number is which.
+    numbered = len(inspections) > 2
+    columns = [
+        str(number) if numbered else wrap_label(f"{i.provider.name}, {i.report.when_text}", 18)
+        for number, i in enumerate(inspections, start=1)
+    ]
     rows = [f"{standard.code} {standard.name}" for standard in standards]
     figure = go.Figure()
     for rating in [*reversed(Rating), None]:
@@ -330,7 +336,10 @@ def compare_ratings(inspections, standards, ratings_by_inspection):
             margin={"l": 10, "r": 10, "t": 10, "b": 10},
         )
     )
-    names = "; ".join(f"{i.provider.name} ({i.report.when_text})" for i in inspections)
+    names = "; ".join(
+        f"{f'{number} ' if numbered else ''}{i.provider.name} ({i.report.when_text})"
+        for number, i in enumerate(inspections, start=1)
+    )
     return Chart(
         id="compare-ratings",
         title=f"Standard ratings side by side: {names}",

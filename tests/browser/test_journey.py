@@ -6,8 +6,10 @@ Run with `make test-browser` (Debian's chromium at /usr/bin/chromium; no browser
 import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from tests.base import load_test_bundle
@@ -15,6 +17,8 @@ from tests.base import load_test_bundle
 pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
 @pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Chromium is not installed (make test-browser installs it)")
@@ -61,6 +65,16 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.assertEqual(self.console_errors, [])
         self.assertEqual(self.page.evaluate("window.__csp"), [])
         return charts.count()
+
+    def axe_violations(self):
+        """axe-core's WCAG A and AA violations on the page as it stands (evaluated through the
+        DevTools protocol, so the page's own strict CSP stays on)."""
+        self.page.evaluate(AXE.read_text() + "\n;0")
+        return self.page.evaluate(
+            "async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+            ".map(v => v.id + ': ' + v.help + ' -> ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))",
+            WCAG_TAGS,
+        )
 
 
 class JourneyTests(BrowserTestCase):

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -12,12 +13,44 @@ pytestmark = pytest.mark.browser
 
 
 class JournalistQuestionsTests(BrowserTestCase):
+    def inspection_of_the_first_round(self, kind, rating):
+        """Home, the rounds, the 2018-19 round, then the one inspection of `kind` rated `rating`."""
+        self.page.goto(self.live_server_url + "/")
+        self.page.get_by_role("link", name="the inspection rounds", exact=True).click()
+        self.page.wait_for_load_state()
+        self.page.get_by_role("link", name="First round of the standards framework, 2018-19", exact=True).click()
+        self.page.wait_for_load_state()
+        self.assertEqual(self.page.locator("h1").inner_text(), "First round of the standards framework, 2018-19")
+        listed = self.page.locator("table", has=self.page.locator("caption", has_text="held"))
+        rows = (
+            listed.locator("tbody tr")
+            .filter(has=self.page.locator("td:nth-child(2)", has_text=re.compile(f"^{kind}$")))
+            .filter(has=self.page.locator(".rating", has_text=re.compile(f"^{rating}$")))
+        )
+        self.assertEqual(rows.count(), 1, f"one {kind} rated {rating} in the first round")
+        rows.get_by_role("link").click()
+        self.page.wait_for_load_state()
+        self.assertEqual(self.page.locator("#overall-heading").inner_text(), f"Overall rating: {rating}")
+        self.assertIn("First round of the standards framework, 2018-19", self.page.locator(".facts-list").inner_text())
+        self.assertChartsRendered()
+        return self.page.locator("h1").inner_text()
+
+    def test_the_first_round_crc_rated_inadequate_and_the_one_rated_good(self):
+        self.assertEqual(
+            self.inspection_of_the_first_round("CRC", "Inadequate"),
+            "Dorset, Devon & Cornwall CRC: inspection published 15 February 2019",
+        )
+        self.assertEqual(
+            self.inspection_of_the_first_round("CRC", "Good"),
+            "Hampshire & Isle of Wight CRC: inspection published 8 May 2019",
+        )
+
     def test_did_thames_valley_improve_and_what_does_the_page_say_about_the_missing_rating(self):
         self.page.goto(self.live_server_url + "/providers/")
         self.page.get_by_role("link", name="Thames Valley CRC", exact=True).click()
         self.page.wait_for_load_state()
         summary = self.page.locator("#summary-overall-over-time").inner_text()
-        self.assertIn("date not stated: Requires improvement", summary)
+        self.assertIn("date not stated, 2018-19 round: Requires improvement", summary)
         self.assertIn("21 January 2020: no overall rating", summary)
         self.assertNotIn("No overall rating is recorded", summary)
         self.assertChartsRendered()
