@@ -23,7 +23,7 @@ RATING_WORD = re.compile(
     re.I,
 )
 TRIGGER = re.compile(
-    r"\b(?:rat(?:ed|ings?|e)|assess(?:ed|ing)|judged|graded|ranked|labell?ed|deemed|found|given|gave|give|gives"
+    r"\b(?:rat(?:ed|ings?|es?)|assess(?:ed|ing)|judged|graded|ranked|labell?ed|deemed|found|given|gave|give|gives"
     r"|awarded|achieved|upgraded|downgraded|classification|grade|branded)\b",
     re.I,
 )
@@ -55,7 +55,7 @@ PREVIOUS = re.compile(
 CURRENT = re.compile(r"\b(?:now|this time|on our return|retain(?:ed|s|ing)?|maintain(?:ed|s)?)\b", re.I)
 OTHERS = re.compile(r"\bin other\b|\bother (?:CRCs|NPS divisions|divisions|providers)\b|\belsewhere\b", re.I)
 COUNT = re.compile(
-    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|half|most|several|some|many|\d+)\b"
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|half|most|several|some|many|all|\d+)\b"
     r"(?:\s+(?:of|out of)\b)?[^.;]{0,40}?\b(?:aspects|areas|standards|these|those|them|components|categories"
     r"|CRCs?|divisions?|providers?|probation services|of work)\b",
     re.I,
@@ -67,8 +67,13 @@ SEVERAL_PROVIDERS = re.compile(
     r"|Community Rehabilitation Companies)\b|\b(?:just|only) one (?:CRC|division|NPS division|probation service)\b",
     re.I,
 )
+# "Like the report on the neighbouring DLNR CRC ..., the organisation was ranked as inadequate": most
+# likely said of this provider, but the sentence names another.
+COMPARED = re.compile(r"\W*(?:Like|Unlike|As with|As in|As at)\b", re.I)
 CASE_SUPERVISION_WORK = re.compile(r"\bcase supervision\b", re.I)
 ALL_FOUR = re.compile(r"\ball four\b", re.I)
+# "ranked as inadequate on all four core domains relating to case supervision": the four after the rating.
+ALL_FOUR_AFTER = re.compile(r"\W*\s*(?:on|in|for|across|against|at)\s+(?:each of\s+)?all four\b", re.I)
 ORGANISATION = re.compile(
     r"\b(?:CRC|company|service|services|division|organisation|NPS|provider|Community Rehabilitation Company)\b", re.I
 )
@@ -207,9 +212,10 @@ def when_said(sentence, before=()):
 def subject_of(reading):
     """('overall' | [(code, loose)] | None, why) for a rating word in use."""
     sentence_before = reading.sentence.text[: reading.match.start()]
-    if ALL_FOUR.search(sentence_before) and (
+    four_before = ALL_FOUR.search(sentence_before) and (
         CASE_SUPERVISION.search(reading.sentence.text) or CASE_SUPERVISION.search(reading.context)
-    ):
+    )
+    if four_before or (ALL_FOUR_AFTER.match(reading.tail) and CASE_SUPERVISION.search(reading.tail)):
         return [(code, False) for code in ("2.1", "2.2", "2.3", "2.4")], ""
     if SEVERAL_PROVIDERS.search(reading.clause):
         return None, ""
@@ -295,6 +301,8 @@ def read_prose_ratings(document, extraction, standards=()):
             if is_previous(reading):
                 keep_previous(document, extraction, reading, subject, all_sentences[max(0, index - 2) : index])
                 continue
+            if COMPARED.match(sentence.text) and not why:
+                why = "the sentence compares it with another inspection"
             given.append((reading, subject, why, index))
     for reading, subject, why, index in given:
         if DATED.match(reading.sentence.text) and undated_other(reading, subject, given):
