@@ -273,6 +273,78 @@ Executive summary
 """
 
 
+class PhrasingsOfOtherTextsTests(SimpleTestCase):
+    """Phrasings met in blogs and news (the third round, batch E), each written here as other texts put it."""
+
+    def test_all_four_case_supervision_standards_named_after_the_rating(self):
+        texts = [
+            "Inspectors found the organisation was ranked as inadequate on all four core domains relating to case "
+            "supervision.",
+            "HM Inspectorate of Probation rated the CRC ‘Inadequate’ in all four case supervision standards.",
+            "The probation division was rated 'Good' across all four of the standards for case supervision.",
+        ]
+        for text in texts:
+            with self.subTest(text):
+                extraction = read(text)
+                rating = "Good" if "Good" in text else "Inadequate"
+                self.assertEqual(ratings(extraction), dict.fromkeys(("2.1", "2.2", "2.3", "2.4"), rating))
+                self.assertNotIn("overall", extraction.fields)
+
+    def test_all_four_of_something_else_is_no_standard(self):
+        extraction = read("HM Inspectorate of Probation rated the CRC 'Inadequate' on all four standards of its work.")
+        self.assertEqual(ratings(extraction), {})
+        self.assertNotIn("overall", extraction.fields)
+
+    def test_rates_is_a_rating_verb(self):
+        extraction = read(
+            "HM Inspectorate of Probation brought forward its inspection of the Essex CRC which it rates as "
+            "inadequate, the first CRC in the bottom band."
+        )
+        self.assertEqual(extraction.fields["overall"].value, "Inadequate")
+
+    def test_a_rating_in_all_areas_is_a_count_not_the_overall_rating(self):
+        extraction = read(
+            "HM Inspectorate of Probation: damning report rates Halifax probation service as 'inadequate' in all areas."
+        )
+        self.assertNotIn("overall", extraction.fields)
+
+    def test_a_sentence_comparing_with_another_inspection_is_uncertain(self):
+        extraction = read(
+            "HM Inspectorate of Probation published its report. Like the report on the neighbouring Essex CRC published "
+            "earlier this week, the organisation was "
+            "ranked as inadequate on all four core domains relating to case supervision."
+        )
+        found = extraction.ratings["2.1"]
+        self.assertEqual((found.value, found.uncertain), ("Inadequate", True))
+        self.assertEqual(found.why, "the sentence compares it with another inspection")
+
+
+class QualityAndImpactTextTests(SimpleTestCase):
+    """The 2016-18 inspections judged in words: a text about one yields no four-point rating."""
+
+    def test_no_rating_from_a_text_about_a_quality_and_impact_inspection(self):
+        texts = [
+            "Today’s (9 November 2017) probation inspectors’ report on West Mercia found both the National Probation "
+            "Service and the Community Rehabilitation Company to require improvement.",
+            "The Quality & Impact inspection of probation found the CRC's work was rated as 'requires improvement'.",
+            "Inspectors said the CRC was rated 'Good'. The fieldwork for this inspection started on 6 March 2017.",
+            "Probation\nHM Inspectorate of Probation APRIL 2017\nInspectors rated the CRC 'Good'.",
+        ]
+        for text in texts:
+            with self.subTest(text):
+                extraction = read(text)
+                self.assertNotIn("overall", extraction.fields)
+                self.assertEqual(ratings(extraction), {})
+                self.assertIn("Quality & Impact inspection (2016-18)", extraction.notes[-1])
+
+    def test_an_earlier_quality_and_impact_inspection_does_not_stop_this_ones_rating(self):
+        extraction = read(
+            "Our previous Quality & Impact inspection was in 2017. In its report published today (3 May 2019) HM "
+            "Inspectorate of Probation rated Essex Community Rehabilitation Company 'Good'."
+        )
+        self.assertEqual(extraction.fields["overall"].value, "Good")
+
+
 class RatingsTableTests(SimpleTestCase):
     def test_a_ratings_table_whose_cells_a_pdf_copy_split_across_lines(self):
         extraction = read(SPLIT_RATINGS_TABLE)
@@ -378,13 +450,27 @@ class DateTests(SimpleTestCase):
              "2019-04-04"),
             ("Today’s (29 June 2017) probation inspectors’ report on South Yorkshire is out. HM Inspectorate of "
              "Probation.", "2017-06-29"),
-            ("An inspection of Essex Community Rehabilitation Company\nHMI Probation, July 2020\nContents\n", "2020-07"),
-            ("HM Inspectorate of Probation OCTOBER 2019 2018/2019 inspections of probation services: summary report",
-             "2019-10"),
+            ("Inspectors rated the CRC in a report published earlier this month (6 October 2016).", "2016-10-06"),
+            ("Inspectors rated the CRC in a report published yesterday (15 June 2017).", "2017-06-15"),
+            ("Inspectors were critical in the HMI Probation report of 15 December 2016 on the CRC.", "2016-12-15"),
         ]  # fmt: skip
         for text, published in cases:
             with self.subTest(text):
                 self.assertEqual(self.value(text, "published"), (published, False))
+
+    def test_a_cover_month_is_the_cover_date_never_the_publication_date(self):
+        # London CRC's 2018 report: 'March 2018' on its cover, published on 8 February 2018.
+        cases = [
+            ("An inspection of Essex Community Rehabilitation Company\nHMI Probation, July 2020\nContents\n", "2020-07"),
+            ("HM Inspectorate of Probation OCTOBER 2019 2018/2019 inspections of probation services: summary report",
+             "2019-10"),
+            ("Quality & Impact inspection\nThe effectiveness of probation work in London\nAn inspection by HM "
+             "Inspectorate of Probation\nMARCH 2018\nSummary of ratings\n", "2018-03"),
+        ]  # fmt: skip
+        for text, cover in cases:
+            with self.subTest(text):
+                self.assertEqual(self.value(text, "cover_date"), (cover, False))
+                self.assertIsNone(self.value(text, "published"))
 
     def test_fieldwork_start_with_its_day(self):
         text = "HM Inspectorate of Probation inspected Essex CRC. The fieldwork for this inspection started on 06 January 2020."
@@ -488,7 +574,7 @@ class ProviderTests(SimpleTestCase):
             "Summary of ratings\n"
         )
         self.assertEqual(extraction.fields["provider"].value, "cheshire-greater-manchester-crc")
-        self.assertEqual(extraction.fields["published"].value, "2019-04")
+        self.assertEqual(extraction.fields["cover_date"].value, "2019-04")
 
     def test_the_area_inspected_not_the_crc_that_manages_it(self):
         extraction = read(
@@ -537,6 +623,33 @@ class ProviderTests(SimpleTestCase):
             "Probation Service (NPS). The Inspectorate has given the North East division of the NPS an overall ‘Good’ rating."
         )
         self.assertEqual(extraction.fields["provider"].value, "nps-north-east")
+
+    def test_an_opening_about_both_a_crc_and_an_nps_division_leaves_the_provider_to_the_editor(self):
+        extraction = read(
+            "Probation work sub-standard in Staffordshire\n\nThe National Probation Service and Community "
+            "Rehabilitation Company in Staffordshire need to improve, said HM Inspectorate of Probation. It was the "
+            "second inspection of the Midlands division of the NPS this year. The Midlands division of the NPS was "
+            "praised for court work. The Midlands division of the NPS is large."
+        )
+        self.assertNotIn("provider", extraction.fields)
+        self.assertIn("the text opens with a CRC", extraction.provider_problem)
+
+    def test_one_naming_with_two_markers_counts_once(self):
+        extraction = read(
+            "Probation work praised\n\nHM Inspectorate of Probation praised probation work in its inspection report. It "
+            "looked at work in "
+            "the Midlands division of the NPS."
+        )
+        self.assertNotIn("provider", extraction.fields)
+        self.assertIn("nps-midlands (1x)", extraction.provider_problem)
+
+    def test_named_once_in_full_in_the_opening_sentence_is_uncertain(self):
+        extraction = read(
+            "Public probation performing well\n\nThe South West South Central division of the National Probation "
+            "Service was found by inspectors to be performing to a good standard overall. The division is well led."
+        )
+        provider = extraction.fields["provider"]
+        self.assertEqual((provider.value, provider.uncertain), ("nps-south-west-south-central", True))
 
     def test_two_providers_equally_likely_is_a_problem_not_a_guess(self):
         extraction = read(

@@ -138,6 +138,7 @@ def one_per_name(text, found_mentions):
 
 # "one of 19 (out of 21) Community Rehabilitation Companies", "all 21 CRCs": the text speaks of a round.
 ROUND = re.compile(r"\bout of (?:the )?(?:21|28|seven|7)\b|\ball (?:21|28|seven)\b|\bof the (?:21|28)\b", re.I)
+LONG_MARKER = re.compile(r"Community Rehabilitation Company|division of the National Probation Service", re.I)
 FULL_NAME = re.compile(r"Community Rehabilitation Company|division of the National Probation Service", re.I)
 
 
@@ -247,10 +248,13 @@ def decide(document, exact, why, named=(), catalogue=()):
                 f"on: which one it is about is for the editor ({LOOKED_FOR})"
             )
     start, end = opening(document.text)
-    opens_with_it = any(start <= place.offset < end for place in places)
+    opens_with_it = any(
+        start <= place.offset < end and LONG_MARKER.match(document.text, place.offset) for place in places
+    )
     if not sure and only_one and opens_with_it and not ROUND.search(document.text):
-        # Named once, but in the opening sentence, no other provider is named and no round counted: the
-        # text's subject, most likely.
+        # Named once, but in the opening sentence with its long marker ("The South West South Central
+        # division of the National Probation Service"), no other provider named and no round counted: the
+        # text's subject, most likely. A short name once ("Essex CRC") is not enough.
         return found_at(document, places[0].offset, slug, True, "named once, in the text's opening sentence"), ""
     if not sure:
         named = ", ".join(f"{slug} ({len(places)}x)" for slug, places in ranked[:4])
