@@ -52,8 +52,15 @@ PREVIOUS = re.compile(
     r"|compared (?:to|with)|\bin 20\d\d, when\b",
     re.I,
 )
-CURRENT = re.compile(r"\b(?:now|this time|on our return|retain(?:ed|s|ing)?|maintain(?:ed|s)?)\b", re.I)
-OTHERS = re.compile(r"\bin other\b|\bother (?:CRCs|NPS divisions|divisions|providers)\b|\belsewhere\b", re.I)
+# CURRENT: words that bring a sentence back to this inspection after an earlier one ("now", "retained");
+# OTHERS: words that take it to other providers ("in other NPS divisions", "elsewhere").
+CURRENT, OTHERS = (
+    re.compile(pattern, re.I)
+    for pattern in (
+        r"\b(?:now|this time|on our return|retain(?:ed|s|ing)?|maintain(?:ed|s)?)\b",
+        r"\bin other\b|\bother (?:CRCs|NPS divisions|divisions|providers)\b|\belsewhere\b",
+    )
+)
 COUNT = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|nine|ten|half|most|several|some|many|all|\d+)\b"
     r"(?:\s+(?:of|out of)\b)?[^.;]{0,40}?\b(?:aspects|areas|standards|these|those|them|components|categories"
@@ -67,17 +74,18 @@ SEVERAL_PROVIDERS = re.compile(
     r"|Community Rehabilitation Companies)\b|\b(?:just|only) one (?:CRC|division|NPS division|probation service)\b",
     re.I,
 )
+# Plain words, each a sign on its own.
+CASE_SUPERVISION_WORK, ALL_FOUR, OVERALL = (
+    re.compile(rf"\b{words}\b", re.I) for words in ("case supervision", "all four", "overall")
+)
 # "Like the report on the neighbouring DLNR CRC ..., the organisation was ranked as inadequate": most
 # likely said of this provider, but the sentence names another.
 COMPARED = re.compile(r"\W*(?:Like|Unlike|As with|As in|As at)\b", re.I)
-CASE_SUPERVISION_WORK = re.compile(r"\bcase supervision\b", re.I)
-ALL_FOUR = re.compile(r"\ball four\b", re.I)
 # "ranked as inadequate on all four core domains relating to case supervision": the four after the rating.
 ALL_FOUR_AFTER = re.compile(r"\W*\s*(?:on|in|for|across|against|at)\s+(?:each of\s+)?all four\b", re.I)
 ORGANISATION = re.compile(
     r"\b(?:CRC|company|service|services|division|organisation|NPS|provider|Community Rehabilitation Company)\b", re.I
 )
-OVERALL = re.compile(r"\boverall\b", re.I)
 YEAR_ONLY = re.compile(r"\b(20[12]\d)\b")
 # A sentence that opens with its year ("In 2017, inspectors found ...") dates what it says.
 DATED = re.compile(
