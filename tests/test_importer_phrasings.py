@@ -46,6 +46,9 @@ class PhrasingsOfOtherTextsTests(SimpleTestCase):
             ("HM Inspectorate of Probation rated the CRC 'Inadequate' on all four standards of its work.", None),
             ("HM Inspectorate of Probation: damning report rates Halifax probation service as 'inadequate' in all "
              "areas.", None),
+            # said of both organisations of a joint (Quality & Impact) inspection, neither alone
+            ("HM Inspectorate of Probation found both the National Probation Service and the Community "
+             "Rehabilitation Company in Essex to require improvement.", None),
             # 'rates' is a rating verb
             ("HM Inspectorate of Probation brought forward its inspection of the Essex CRC which it rates as "
              "inadequate, the first CRC in the bottom band.", "Inadequate"),
@@ -74,8 +77,8 @@ class QualityAndImpactTextTests(SimpleTestCase):
 
     def test_no_rating_from_a_text_about_a_quality_and_impact_inspection(self):
         texts = [
-            "Today’s (9 November 2017) probation inspectors’ report on West Mercia found both the National Probation "
-            "Service and the Community Rehabilitation Company to require improvement.",
+            "Today’s (9 November 2017) probation inspectors’ report on West Mercia found the Community "
+            "Rehabilitation Company to require improvement.",
             "The Quality & Impact inspection of probation found the CRC's work was rated as 'requires improvement'.",
             "Inspectors said the CRC was rated 'Good'. The fieldwork for this inspection started on 6 March 2017.",
             "Probation\nHM Inspectorate of Probation APRIL 2017\nInspectors rated the CRC 'Good'.",

@@ -74,6 +74,12 @@ SEVERAL_PROVIDERS = re.compile(
     r"|Community Rehabilitation Companies)\b|\b(?:just|only) one (?:CRC|division|NPS division|probation service)\b",
     re.I,
 )
+# "both the National Probation Service and the Community Rehabilitation Company found to require
+# improvement": said of two organisations (as of the joint Quality & Impact inspections), neither alone.
+BOTH_KINDS = re.compile(
+    r"\b(?:NPS|National Probation Service)\b[^.;]{0,60}\band\b[^.;]{0,40}?\b(?:CRC|Community Rehabilitation Company)\b"
+    r"|\b(?:CRC|Community Rehabilitation Company)\b[^.;]{0,60}\band\b[^.;]{0,40}?\b(?:NPS|National Probation Service)\b"
+)
 # Plain words, each a sign on its own.
 CASE_SUPERVISION_WORK, ALL_FOUR, OVERALL = (
     re.compile(rf"\b{words}\b", re.I) for words in ("case supervision", "all four", "overall")
@@ -225,7 +231,7 @@ def subject_of(reading):
     )
     if four_before or (ALL_FOUR_AFTER.match(reading.tail) and CASE_SUPERVISION.search(reading.tail)):
         return [(code, False) for code in ("2.1", "2.2", "2.3", "2.4")], ""
-    if SEVERAL_PROVIDERS.search(reading.clause):
+    if SEVERAL_PROVIDERS.search(reading.clause) or BOTH_KINDS.search(reading.clause):
         return None, ""
     counted = re.match(r"\W*\s*(?:in|for|across|on|against)\s+", reading.tail)
     if counted and COUNT.match(reading.tail, counted.end()):
