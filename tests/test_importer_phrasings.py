@@ -187,6 +187,8 @@ class OtherFactsTests(SimpleTestCase):
              ("unmanageable-workload", "exact", 69, "%")),
             ("At the time of the inspection, there were more than 150 unfilled vacancies.",
              ("staffing", "more_than", 150, "vacancies")),
+            ("The report found some officers were responsible for up to 80 cases.",
+             ("caseload-per-officer", "up_to", 80, "cases")),
         ]  # fmt: skip
         for text, fact in cases:
             with self.subTest(text):
@@ -228,6 +230,22 @@ class ProviderInTheOpeningTests(SimpleTestCase):
         )
         self.assertEqual(self.provider(text)[0], None)
         self.assertIn("nps-midlands (1x)", self.provider(text)[1])
+
+    def test_a_division_named_only_beside_a_crc_is_left_to_the_editor(self):
+        slug, problem = self.provider(
+            "Inspector finds problems\n\nThis is our second inspection of probation work in the Midlands division "
+            "of the National Probation Service (NPS) and in a Community Rehabilitation Company (CRC) owned by RRP. "
+            "The inspectors' report is out."
+        )
+        self.assertIsNone(slug)
+        self.assertIn("only beside a CRC", problem)
+
+    def test_news_naming_the_inspectorate_only_as_a_watchdog_is_read(self):
+        extraction = read(
+            "A watchdog has warned that probation officers in Staffordshire are overloaded. The report found some "
+            "officers were responsible for up to 80 cases."
+        )
+        self.assertEqual([found.value["number"] for found in extraction.facts], [80])
 
     def test_named_once_in_full_in_the_opening_sentence_is_uncertain(self):
         text = (

@@ -60,8 +60,12 @@ def parse_report(document, standards, key_questions=(), providers=()):
     [CatalogueProvider] to recognise which provider a standards report or secondary text is about.
     """
     text = document.text
+    # News names it loosely too: "a watchdog has warned", "Inspector finds problems", or by its chief.
     has_inspectorate = re.search(
-        r"Inspectorate of Probation|HMI ?Probation|\binspectorate\b|\binspectors\b|\bHMIP\b|Chief Inspector", text, re.I
+        r"Inspectorate of Probation|HMI ?Probation|\binspectorate\b|\binspectors?\b|\bHMIP\b|Chief Inspector"
+        r"|\bwatchdog\b|Glenys Stacey|Justin Russell",
+        text,
+        re.I,
     )
     # A news item may name neither the inspectorate nor its inspectors, only a rated probation service.
     rated_service = re.search(r"\bprobation\b", text, re.I) and re.search(r"\b(?:rated|ratings?)\b", text, re.I)

@@ -172,13 +172,17 @@ OTHER_FACTS = [
     ),
     (
         # "staff were managing an average of 70 cases", "managed an average of 64 cases each", "juggling 42
-        # cases each", "On average, probation officers were managing more than 42 cases"
+        # cases each", "On average, probation officers were managing more than 42 cases", "some officers
+        # were responsible for up to 80 cases"
         "caseload-per-officer",
         "Cases per practitioner",
         "cases",
         re.compile(
             rf"\b(?:an average of {FIGURE} cases\b|{figure('figure2')} cases each\b"
-            rf"|\bOn average, [\w\s]{{0,40}}?\b(?:managing|responsible for|holding|had) {figure('figure3')} cases\b)",
+            rf"|\bOn average, [\w\s]{{0,40}}?\b(?:managing|responsible for|holding|had) {figure('figure3')} cases\b"
+            # "some officers were responsible for up to 80 cases"
+            rf"|\b(?:officers|practitioners|staff)\s+(?:were\s+|are\s+|now\s+)*(?:responsible for|managing|holding)"
+            rf" {figure('figure4')} cases\b)",
             re.I,
         ),
     ),
@@ -213,7 +217,9 @@ def read_other_facts(document, extraction):
             continue
         for metric, label, unit, pattern in OTHER_FACTS:
             for match in pattern.finditer(sentence.text):
-                group = next(name for name in ("figure", "figure2", "figure3") if match.groupdict().get(name))
+                group = next(
+                    name for name in ("figure", "figure2", "figure3", "figure4") if match.groupdict().get(name)
+                )
                 figure = parse_qualified_number(match[group])
                 if figure.value is None:
                     continue

@@ -181,6 +181,14 @@ def opening(text):
     return lines[0].start(), end.end() if end else len(text)
 
 
+def names_kind_beside(text, offset, kind):
+    """The sentence around `offset` also names an organisation of `kind` ("the Midlands division of the
+    National Probation Service (NPS) and ... a Community Rehabilitation Company (CRC)")."""
+    start = max(text.rfind(stop, 0, offset) for stop in (". ", "\n", "! ", "? ")) + 1
+    ends = [end for end in (text.find(stop, offset) for stop in (". ", "\n", "! ", "? ")) if end != -1]
+    return bool(dict(MARKERS)[kind].search(text, start, min(ends, default=len(text))))
+
+
 def opening_names_the_other_kind(text, kind, places):
     """A Quality & Impact inspection looked at a CRC and an NPS division together, and texts about it name
     both. Which one a text is about is its title's and first sentence's subject: when they name the other
@@ -233,6 +241,12 @@ def decide(document, exact, why, named=(), catalogue=()):
     no count of the providers ("14 (out of 21) CRCs": a text about a round), it is certain."""
     ranked = sorted(exact.items(), key=lambda item: (-len(item[1]), item[1][0].offset))
     slug, places = ranked[0]
+    other_kind = "NPS" if kind_of(slug, catalogue) == "CRC" else "CRC"
+    if why and all(names_kind_beside(document.text, place.offset, other_kind) for place in places):
+        return None, (
+            f"the text names {slug} only beside {KIND_NAMES[other_kind]} (a joint inspection?): which one it is "
+            f"about is for the editor ({LOOKED_FOR})"
+        )
     runner_up = len(ranked[1][1]) if len(ranked) > 1 else 0
     sure = not runner_up
     only_one = set(named) == {slug}
