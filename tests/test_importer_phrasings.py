@@ -125,27 +125,25 @@ class DateTests(SimpleTestCase):
                 self.assertEqual(self.value(text, "cover_date"), (cover, False))
                 self.assertIsNone(self.value(text, "published"))
 
-    def test_fieldwork_start_with_its_day(self):
-        text = "HM Inspectorate of Probation inspected Essex CRC. The fieldwork for this inspection started on 06 January 2020."
-        self.assertEqual(self.value(text, "fieldwork_start"), ("2020-01-06", False))
-        text = "HM Inspectorate of Probation rated the CRC. The fieldwork for the inspection in October 2018 was hard."
-        self.assertEqual(self.value(text, "fieldwork_start"), ("2018-10", False))
-        text = "HM Inspectorate of Probation rated the NPS division following an inspection in December 2018."
-        self.assertEqual(self.value(text, "fieldwork_start"), ("2018-12", False))
-
-    def test_an_inspection_in_a_month_is_an_uncertain_fieldwork_start_near_publication_only(self):
-        text = "HM Inspectorate of Probation rated the CRC. Inspectors found problems in the DDC inspection in November 2018."
-        self.assertEqual(self.value(text, "fieldwork_start"), ("2018-11", True))
-        text = "HM Inspectorate of Probation rated the CRC. Dame Glenys outlined issues identified by inspectors in August 2018."
-        self.assertEqual(self.value(text, "fieldwork_start"), ("2018-08", True))
-        text = "Published on 3 May 2020. HM Inspectorate of Probation rated the CRC. The November 2018 inspection found problems."
-        self.assertIsNone(self.value(text, "fieldwork_start"))
-        text = "Published on 3 May 2020. HM Inspectorate of Probation rated the CRC. The November 2019 inspection found problems."
-        self.assertEqual(self.value(text, "fieldwork_start"), ("2019-11", True))
-        text = "HM Inspectorate of Probation rated the CRC. Since the June 2019 inspection, staff have left."
-        self.assertIsNone(self.value(text, "fieldwork_start"))
-        text = "HM Inspectorate of Probation rated the CRC in 2019. The November 2016 inspection found problems."
-        self.assertIsNone(self.value(text, "fieldwork_start"))
+    def test_fieldwork_start_as_texts_give_it(self):
+        rated = "HM Inspectorate of Probation rated the CRC. "
+        cases = [
+            ("HM Inspectorate of Probation inspected Essex CRC. The fieldwork for this inspection started on 06 "
+             "January 2020.", ("2020-01-06", False)),
+            (rated + "The fieldwork for the inspection in October 2018 was hard.", ("2018-10", False)),
+            ("HM Inspectorate of Probation rated the NPS division following an inspection in December 2018.",
+             ("2018-12", False)),
+            # an inspection in a month: uncertain, and only near publication
+            (rated + "Inspectors found problems in the DDC inspection in November 2018.", ("2018-11", True)),
+            (rated + "Dame Glenys outlined issues identified by inspectors in August 2018.", ("2018-08", True)),
+            ("Published on 3 May 2020. " + rated + "The November 2018 inspection found problems.", None),
+            ("Published on 3 May 2020. " + rated + "The November 2019 inspection found problems.", ("2019-11", True)),
+            (rated + "Since the June 2019 inspection, staff have left.", None),
+            ("HM Inspectorate of Probation rated the CRC in 2019. The November 2016 inspection found problems.", None),
+        ]  # fmt: skip
+        for text, fieldwork in cases:
+            with self.subTest(text):
+                self.assertEqual(self.value(text, "fieldwork_start"), fieldwork)
 
 
 class OtherFactsTests(SimpleTestCase):
