@@ -251,3 +251,5 @@ class ProviderInTheOpeningTests(SimpleTestCase):
             "Service was found by inspectors to be performing to a good standard overall. The division is well led."
         )
         self.assertEqual(self.provider(text), ("nps-south-west-south-central", True))
+        among = text.replace("was found by inspectors", "was among the divisions found by inspectors")
+        self.assertIsNone(self.provider(among)[0])

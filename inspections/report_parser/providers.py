@@ -138,6 +138,8 @@ def one_per_name(text, found_mentions):
 
 # "one of 19 (out of 21) Community Rehabilitation Companies", "all 21 CRCs": the text speaks of a round.
 ROUND = re.compile(r"\bout of (?:the )?(?:21|28|seven|7)\b|\ball (?:21|28|seven)\b|\bof the (?:21|28)\b", re.I)
+# "Wales CRC was among those criticised", "one of the CRCs": an opening about several providers.
+AMONG = re.compile(r"\b(?:among|amongst|one of|like|including|such as|alongside)\b", re.I)
 LONG_MARKER = re.compile(r"Community Rehabilitation Company|division of the National Probation Service", re.I)
 FULL_NAME = re.compile(r"Community Rehabilitation Company|division of the National Probation Service", re.I)
 
@@ -162,7 +164,7 @@ def in_full(text, marker, reading, catalogue):
 
 # Header lines of a saved copy (the corpus's "URL:", "Kind:", "Publisher:"): not the text's own words.
 SAVED_HEADER = re.compile(r"(?:URL|Kind|Publisher):")
-SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
+SENTENCE_END = re.compile(r"[.!?]['’\"”]?(?=\s)|\n\s*\n")
 KIND_NAMES = {"CRC": "a CRC", "NPS": "an NPS division"}
 
 
@@ -265,7 +267,8 @@ def decide(document, exact, why, named=(), catalogue=()):
     opens_with_it = any(
         start <= place.offset < end and LONG_MARKER.match(document.text, place.offset) for place in places
     )
-    if not sure and only_one and opens_with_it and not ROUND.search(document.text):
+    among = AMONG.search(document.text, start, end)
+    if not sure and only_one and opens_with_it and not among and not ROUND.search(document.text):
         # Named once, but in the opening sentence with its long marker ("The South West South Central
         # division of the National Probation Service"), no other provider named and no round counted: the
         # text's subject, most likely. A short name once ("Essex CRC") is not enough.
