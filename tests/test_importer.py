@@ -60,7 +60,9 @@ class StandardsReportParsingTests(TestCase):
         fields = {name: found.value for name, found in self.extraction.fields.items()}
         self.assertEqual(self.extraction.kind, "standards_report")
         self.assertEqual(fields["provider_name"], "Cheshire and Greater Manchester")
-        self.assertEqual(fields["published"], "2019-04")
+        # The cover's month is not a publication date (a report can be published the month before).
+        self.assertEqual(fields["cover_date"], "2019-04")
+        self.assertNotIn("published", fields)
         self.assertEqual(fields["fieldwork_start"], "2018-12")
         self.assertEqual(fields["lead_inspector"], "Vivienne Raine")
         self.assertEqual(fields["chief_inspector"], "Dame Glenys Stacey")
@@ -144,7 +146,8 @@ class QualityAndImpactParsingTests(TestCase):
     def test_details_and_case_sample(self):
         fields = {name: found.value for name, found in self.extraction.fields.items()}
         self.assertEqual(self.extraction.kind, "quality_impact_report")
-        self.assertEqual((fields["published"], fields["lead_inspector"]), ("2017-02", "Avtar Singh"))
+        self.assertEqual((fields["cover_date"], fields["lead_inspector"]), ("2017-02", "Avtar Singh"))
+        self.assertNotIn("published", fields)
         self.assertEqual((fields["crc_name"], fields["nps_name"]), ("Cheshire & Greater Manchester", "NPS North West"))
         self.assertEqual((fields["crc_case_sample"], fields["nps_case_sample"]), (73, 42))
 

@@ -366,103 +366,6 @@ class FiguresTests(SimpleTestCase):
         self.assertEqual(facts, [("more_than", 6000, None), ("almost", 4000, None), ("exact", 3729, "2018-11")])
 
 
-class DateTests(SimpleTestCase):
-    def value(self, text, field):
-        found = read(text).fields.get(field)
-        return (found.value, found.uncertain) if found else None
-
-    def test_published_dates_as_press_texts_and_covers_give_them(self):
-        cases = [
-            ("Inspectors rated it in an inspection report published today (8 may 2019).", "2019-05-08"),
-            ("Date published: 04 April 2019\nHM Inspectorate of Probation said in its report that it had concerns.",
-             "2019-04-04"),
-            ("Today’s (29 June 2017) probation inspectors’ report on South Yorkshire is out. HM Inspectorate of "
-             "Probation.", "2017-06-29"),
-            ("An inspection of Essex Community Rehabilitation Company\nHMI Probation, July 2020\nContents\n", "2020-07"),
-            ("HM Inspectorate of Probation OCTOBER 2019 2018/2019 inspections of probation services: summary report",
-             "2019-10"),
-        ]  # fmt: skip
-        for text, published in cases:
-            with self.subTest(text):
-                self.assertEqual(self.value(text, "published"), (published, False))
-
-    def test_fieldwork_start_with_its_day(self):
-        text = "HM Inspectorate of Probation inspected Essex CRC. The fieldwork for this inspection started on 06 January 2020."
-        self.assertEqual(self.value(text, "fieldwork_start"), ("2020-01-06", False))
-        text = "HM Inspectorate of Probation rated the CRC. The fieldwork for the inspection in October 2018 was hard."
-        self.assertEqual(self.value(text, "fieldwork_start"), ("2018-10", False))
-        text = "HM Inspectorate of Probation rated the NPS division following an inspection in December 2018."
-        self.assertEqual(self.value(text, "fieldwork_start"), ("2018-12", False))
-
-    def test_an_inspection_in_a_month_is_an_uncertain_fieldwork_start_near_publication_only(self):
-        text = "HM Inspectorate of Probation rated the CRC. Inspectors found problems in the DDC inspection in November 2018."
-        self.assertEqual(self.value(text, "fieldwork_start"), ("2018-11", True))
-        text = "HM Inspectorate of Probation rated the CRC. Dame Glenys outlined issues identified by inspectors in August 2018."
-        self.assertEqual(self.value(text, "fieldwork_start"), ("2018-08", True))
-        text = "Published on 3 May 2020. HM Inspectorate of Probation rated the CRC. The November 2018 inspection found problems."
-        self.assertIsNone(self.value(text, "fieldwork_start"))
-        text = "Published on 3 May 2020. HM Inspectorate of Probation rated the CRC. The November 2019 inspection found problems."
-        self.assertEqual(self.value(text, "fieldwork_start"), ("2019-11", True))
-        text = "HM Inspectorate of Probation rated the CRC. Since the June 2019 inspection, staff have left."
-        self.assertIsNone(self.value(text, "fieldwork_start"))
-        text = "HM Inspectorate of Probation rated the CRC in 2019. The November 2016 inspection found problems."
-        self.assertIsNone(self.value(text, "fieldwork_start"))
-
-
-class OtherFactsTests(SimpleTestCase):
-    def facts(self, text):
-        return [
-            (f.value["metric"], f.value["qualifier"], f.value["number"], f.value["unit"])
-            for f in read("HM Inspectorate of Probation rated the CRC. " + text).facts
-        ]
-
-    def test_caseloads_worded_as_news_words_them(self):
-        self.assertEqual(
-            self.facts("Essex CRC - which looks after 8,500 low and medium risk offenders - was inspected."),
-            [("individuals-supervised", "exact", 8500, "people")],
-        )
-        self.assertEqual(
-            self.facts("The division supervises more than 16,500 high-risk criminals."),
-            [("individuals-supervised", "more_than", 16500, "people")],
-        )
-        # "write-up from" is not "up from" (an earlier figure)
-        self.assertEqual(
-            self.facts(
-                "Essex CRC – which supervises more than 4,000 offenders – has received a mixed write-up from us."
-            ),
-            [("individuals-supervised", "more_than", 4000, "people")],
-        )
-
-    def test_figures_mapped_to_one_metric_with_their_qualifier(self):
-        cases = [
-            ("Approximately 224,000 people were under probation supervision in England and Wales by June.",
-             ("national-caseload", "about", 224000, "people")),
-            ("Probation staff have been managing around 70 cases each.", ("caseload-per-officer", "about", 70, "cases")),
-            ("Frontline staff were responsible for an average of 58 cases each.",
-             ("caseload-per-officer", "exact", 58, "cases")),
-            ("On average, probation officers were managing more than 42 cases.",
-             ("caseload-per-officer", "more_than", 42, "cases")),
-            ("Almost 70 per cent of interviewed staff said their workloads were unmanageable.",
-             ("unmanageable-workload", "almost", 70, "%")),
-            ("More than two thirds, or 69 per cent, of staff said their workload was unmanageable.",
-             ("unmanageable-workload", "exact", 69, "%")),
-            ("At the time of the inspection, there were more than 150 unfilled vacancies.",
-             ("staffing", "more_than", 150, "vacancies")),
-        ]  # fmt: skip
-        for text, fact in cases:
-            with self.subTest(text):
-                self.assertEqual(self.facts(text), [fact])
-
-    def test_a_figure_stated_twice_is_one_fact_and_unlabelled_counts_are_left_out(self):
-        self.assertEqual(
-            self.facts("Officers juggling 42 cases each\nOfficers are juggling 42 cases each, a report found."),
-            [("caseload-per-officer", "exact", 42, "cases")],
-        )
-        self.assertEqual(
-            self.facts("One-third of managers had 70 or more cases. 40% of staff said they were tired."), []
-        )
-
-
 class ProviderTests(SimpleTestCase):
     def test_a_title_with_lost_words_and_the_full_running_header(self):
         extraction = read(
@@ -488,7 +391,7 @@ class ProviderTests(SimpleTestCase):
             "Summary of ratings\n"
         )
         self.assertEqual(extraction.fields["provider"].value, "cheshire-greater-manchester-crc")
-        self.assertEqual(extraction.fields["published"].value, "2019-04")
+        self.assertEqual(extraction.fields["cover_date"].value, "2019-04")
 
     def test_the_area_inspected_not_the_crc_that_manages_it(self):
         extraction = read(

@@ -116,3 +116,26 @@ class ImportTextsCommandTests(TestCase):
             manifest.write_text(good)
             call_command("import_texts", str(manifest), stdout=StringIO(), stderr=StringIO())
             self.assertEqual(inspection.ratings.get(standard__code="4.1").rating, Rating.GOOD)
+
+
+class CoverMonthTests(TestCase):
+    """A report opening's cover month never becomes the publication date unless an editor confirms it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_test_bundle()
+
+    def test_a_cover_month_is_offered_for_a_year_held_alone_and_written_only_when_confirmed(self):
+        report = Inspection.objects.get(provider__slug="nps-north-west", report__slug="nps-north-west-2020").report
+        self.assertEqual(report.published_iso, "2020")
+        opening = b"HM Inspectorate of Probation\nAn inspection of the North West division\nHMI Probation, July 2020\n"
+        plan = build_plan(opening + b"Inspectors rated it.\n", "nw.txt", report_slug=report.slug)
+        self.assertNotIn("published", plan.data)
+        self.assertIn("publication month: the cover says 2020-07", " ".join(plan.missing))
+        plan = build_plan(
+            opening + b"Inspectors rated it.\n",
+            "nw.txt",
+            report_slug=report.slug,
+            include_uncertain={"field:published"},
+        )
+        self.assertEqual(plan.data["published"], "2020-07")

@@ -1,6 +1,7 @@
 """A report file (or a report's opening) as its own report: provider, the report's values, its
 joint Quality & Impact values and recommendations, and the slug it is held under."""
 
+from django.db.models import Q
 from django.utils.text import slugify
 
 from inspections.models import (
@@ -81,25 +82,38 @@ def bundle(extraction, plan, raw, filename, include_uncertain=False):
     return data
 
 
+def months_to_look_in(extraction, data):
+    """The months the report may have been published in: the one stated, or else its cover's month or the
+    month before it (a cover's month is not a publication date: London CRC's 2018 report has 'March 2018'
+    on its cover and was published on 8 February 2018). Never written as the publication date."""
+    if data.get("published"):
+        return [data["published"][:7]]
+    cover = extraction.fields.get("cover_date")
+    if not cover:
+        return []
+    year, month = (int(part) for part in cover.value.split("-")[:2])
+    before = f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+    return [cover.value[:7], before]
+
+
 def report_slug(extraction, plan, data):
     """Re-importing updates in place: reuse the report of the same provider, framework and month."""
     provider = plan.providers.get("provider") or plan.providers.get("CRC") or plan.providers.get("NPS")
-    month = data.get("published", "")[:7]
-    if provider and month:
-        year, number = (int(part) for part in month.split("-")[:2])
+    months = months_to_look_in(extraction, data)
+    month = months[0] if months else ""
+    if provider and months:
+        published_in = Q()
+        for each in months:
+            year, number = (int(part) for part in each.split("-"))
+            published_in |= Q(report__published__year=year, report__published__month=number)
         existing = (
-            Inspection.objects.filter(
-                provider=provider,
-                report__framework__slug=data["framework"],
-                report__published__year=year,
-                report__published__month=number,
-            )
+            Inspection.objects.filter(published_in, provider=provider, report__framework__slug=data["framework"])
             .select_related("report")
             .first()
         )
         if existing:
             if existing.report.published_precision == "day" and "published" in data:
-                # The cover gives the month; keep the exact day another source already gave.
+                # The text gives the month; keep the exact day another source already gave.
                 del data["published"]
             return existing.report.slug
     if extraction.kind == "quality_impact_report" and "area" in extraction.fields:

@@ -218,10 +218,28 @@ def new_report_data(extraction, plan, raw, filename, override, include_uncertain
     return data
 
 
+def cover_as_published(extraction, plan, report, include_uncertain):
+    """A report's cover month is not its publication date (London CRC's 2018 report: cover March 2018,
+    published 8 February 2018), but where we hold no more than the year it is the best a report's
+    opening gives: offered as the publication month only when an editor confirms it
+    (`--confirm field:published`), and said so in the preview otherwise."""
+    cover = extraction.fields.get("cover_date")
+    held = report.published_iso
+    if "published" in extraction.fields or cover is None or len(held) > 4 or not cover.value.startswith(held):
+        return {}
+    if include_uncertain is True or "field:published" in (include_uncertain or ()):
+        return {"published": cover}
+    plan.missing.append(
+        f"publication month: the cover says {cover.value} ({cover.location}); a cover's month is not always "
+        "the month of publication: confirm it with --confirm field:published"
+    )
+    return {}
+
+
 def add_report_details(data, extraction, plan, report, include_uncertain):
     """Dates fill a report's blanks or make a held month exact, never move it; a different lead
     inspector's name is a correction (the preview shows it, and it needs a reason)."""
-    fields = extraction.fields
+    fields = {**extraction.fields, **cover_as_published(extraction, plan, report, include_uncertain)}
     for name in ("published", "fieldwork_start", "lead_inspector"):
         if name not in fields or not is_confirmed(fields[name], f"field:{name}", include_uncertain):
             continue

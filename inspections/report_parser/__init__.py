@@ -25,7 +25,7 @@ from inspections.report_parser.documents import (
 )
 from inspections.report_parser.prose import read_prose_ratings
 from inspections.report_parser.providers import CatalogueProvider, recognise_provider
-from inspections.report_parser.quality_impact import parse_quality_impact
+from inspections.report_parser.quality_impact import parse_quality_impact, without_four_point_ratings
 from inspections.report_parser.secondary import parse_secondary, read_prose
 from inspections.report_parser.standards import parse_standards_report
 
@@ -60,8 +60,12 @@ def parse_report(document, standards, key_questions=(), providers=()):
     [CatalogueProvider] to recognise which provider a standards report or secondary text is about.
     """
     text = document.text
+    # News names it loosely too: "a watchdog has warned", "Inspector finds problems", or by its chief.
     has_inspectorate = re.search(
-        r"Inspectorate of Probation|HMI ?Probation|\binspectorate\b|\binspectors\b|\bHMIP\b|Chief Inspector", text, re.I
+        r"Inspectorate of Probation|HMI ?Probation|\binspectorate\b|\binspectors?\b|\bHMIP\b|Chief Inspector"
+        r"|\bwatchdog\b|Glenys Stacey|Justin Russell",
+        text,
+        re.I,
     )
     # A news item may name neither the inspectorate nor its inspectors, only a rated probation service.
     rated_service = re.search(r"\bprobation\b", text, re.I) and re.search(r"\b(?:rated|ratings?)\b", text, re.I)
@@ -85,6 +89,7 @@ def parse_report(document, standards, key_questions=(), providers=()):
             # The opening pages only (a copy site's extract, or a truncated file): read as prose, never written.
             extraction.kind = "report_extract"
             read_prose(document, extraction, standards, key_questions)
+            without_four_point_ratings(document, extraction)
         else:
             add_prose_ratings(document, extraction, standards)
     elif (has_inspectorate and re.search(r"\b(?:inspection|inspections|report|reports)\b", text, re.I)) or re.search(
@@ -95,6 +100,7 @@ def parse_report(document, standards, key_questions=(), providers=()):
     ):
         extraction = Extraction(document.filename, "secondary")
         parse_secondary(document, extraction, standards, key_questions)
+        without_four_point_ratings(document, extraction)
     else:
         raise ReportImportError(
             document.filename, "no ratings, judgements or 'Summary of ratings' found: this is not an inspection report"

@@ -227,6 +227,13 @@ def search(document, pattern, start=0, end=None, flags=0):
     return re.compile(pattern, flags).search(document.text, start, end if end is not None else len(document.text))
 
 
+def read_group(document, fields, name, pattern, group=1):
+    """fields[name]: what `pattern`'s group says where the document first matches it."""
+    match = search(document, pattern)
+    if match:
+        fields[name] = found(document, match, match.group(group), group)
+
+
 def sentences(text):
     return [part.strip() for part in re.split(r"(?<=[.;])\s+(?=[A-Z])", clean(text)) if len(part.strip()) > 3]
 

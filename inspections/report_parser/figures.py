@@ -32,18 +32,20 @@ CASELOAD = re.compile(
 PERIOD = re.compile(rf"at the time of (?:the |our )?inspection(?: in ({MONTHS}) (\d{{4}}))?", re.I)
 DAY_MONTH_YEAR = rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?P<month>{MONTHS}),? (?P<year>\d{{4}})"
 MONTH_YEAR = rf"(?<!published )\bin ({MONTHS}) (\d{{4}})\b"
+# Each a way a text says when this inspection's fieldwork was: the month and year are groups 1 and 2.
 FIELDWORK = [
-    re.compile(
-        rf"Fieldwork\b[^.]{{0,80}}?\b(?:took place|started|began|was carried out)\b[^.]{{0,20}}?{MONTH_YEAR}", re.I
-    ),
-    re.compile(rf"\b(?:conducted|carried out) (?:a|an|its) (?:\w+ )?inspection of [^.]{{0,120}}?{MONTH_YEAR}", re.I),
-    re.compile(rf"\bat the time of (?:the|our|its) inspection,? {MONTH_YEAR[len('(?<!published )') :]}", re.I),
-    re.compile(rf"\bDuring (?:the|our) inspection of [^.]{{0,80}}?{MONTH_YEAR}", re.I),
-    re.compile(rf"\b(?:inspected|visited) [^.]{{0,80}}?{MONTH_YEAR}", re.I),
-    re.compile(rf"\binspections? (?:made|carried out|conducted|took place)\b[^.]{{0,20}}?{MONTH_YEAR}", re.I),
-    re.compile(rf"\b(?:after|following) an inspection {MONTH_YEAR[len('(?<!published )') :]}", re.I),
-    re.compile(rf"\bfieldwork for (?:the|this|our) inspection\b[^.]{{0,40}}?{MONTH_YEAR}", re.I),
-    re.compile(rf"\bfieldwork (?:was )?(?:undertaken|conducted)\b[^.]{{0,20}}?{MONTH_YEAR}", re.I),
+    re.compile(pattern, re.I)
+    for pattern in (
+        rf"Fieldwork\b[^.]{{0,80}}?\b(?:took place|started|began|was carried out)\b[^.]{{0,20}}?{MONTH_YEAR}",
+        rf"\b(?:conducted|carried out) (?:a|an|its) (?:\w+ )?inspection of [^.]{{0,120}}?{MONTH_YEAR}",
+        rf"\bat the time of (?:the|our|its) inspection,? {MONTH_YEAR[len('(?<!published )') :]}",
+        rf"\bDuring (?:the|our) inspection of [^.]{{0,80}}?{MONTH_YEAR}",
+        rf"\b(?:inspected|visited) [^.]{{0,80}}?{MONTH_YEAR}",
+        rf"\binspections? (?:made|carried out|conducted|took place)\b[^.]{{0,20}}?{MONTH_YEAR}",
+        rf"\b(?:after|following) an inspection {MONTH_YEAR[len('(?<!published )') :]}",
+        rf"\bfieldwork for (?:the|this|our) inspection\b[^.]{{0,40}}?{MONTH_YEAR}",
+        rf"\bfieldwork (?:was )?(?:undertaken|conducted)\b[^.]{{0,20}}?{MONTH_YEAR}",
+    )
 ]
 # "The fieldwork for this inspection started on 06 January 2020": the day too.
 FIELDWORK_DAY = re.compile(
@@ -57,20 +59,32 @@ FIELDWORK_LOOSE = [
     re.compile(rf"\b[Tt]he ({MONTHS}) (\d{{4}}) inspection\b"),
     re.compile(rf"\b(?:identified|found|seen) by (?:the )?inspectors {MONTH_YEAR[len('(?<!published )') :]}"),
 ]
+# The day (or month) a text says the report was published.
 PUBLISHED = [
-    re.compile(rf"at 00\.01 on {DAY_MONTH_YEAR}", re.I),
-    re.compile(rf"published today,? \((?:\w+day,? )?{DAY_MONTH_YEAR}\)", re.I),
-    re.compile(rf"Date published: {DAY_MONTH_YEAR}", re.I),
-    re.compile(rf"report published in (?P<month>{MONTHS}) (?P<year>\d{{4}})", re.I),
-    re.compile(rf"\bpublished on {DAY_MONTH_YEAR}", re.I),
-    # "Today's (29 June 2017) probation inspectors' report on South Yorkshire"
-    re.compile(rf"\bToday[’']s \((?:\w+day,? )?{DAY_MONTH_YEAR}\)[^.]{{0,60}}\breport\b", re.I),
-    # A report's cover: "HM Inspectorate of Probation APRIL 2019", "HMI Probation, July 2020".
-    re.compile(
-        rf"(?:HM Inspectorate of Probation|HMI Probation),?\s+(?P<month>{MONTHS.upper()}|{MONTHS}) (?P<year>\d{{4}})\b"
-        r"(?!\s*(?:inspection|report|round))"
-    ),
+    re.compile(pattern, re.I)
+    for pattern in (
+        rf"at 00\.01 on {DAY_MONTH_YEAR}",
+        # "published today (3 May 2019)", "published earlier today (12 January 2017)", "published earlier this
+        # month (6 October 2016)": the date in brackets is the day of publication.
+        rf"published (?:earlier |later )?(?:today|yesterday|this (?:morning|week|month)|last week),? "
+        rf"\((?:\w+day,? )?{DAY_MONTH_YEAR}\)",
+        # "the HMI Probation report of 15 December 2016"
+        rf"\breport (?:of|dated) {DAY_MONTH_YEAR}",
+        rf"Date published: {DAY_MONTH_YEAR}",
+        rf"report published in (?P<month>{MONTHS}) (?P<year>\d{{4}})",
+        rf"\bpublished on {DAY_MONTH_YEAR}",
+        # "Today's (29 June 2017) probation inspectors' report on South Yorkshire"
+        rf"\bToday[’']s \((?:\w+day,? )?{DAY_MONTH_YEAR}\)[^.]{{0,60}}\breport\b",
+    )
 ]
+# A report's cover: "HM Inspectorate of Probation APRIL 2019", "HMI Probation, July 2020", "An inspection
+# by HM Inspectorate of Probation April 2017". The month printed on a cover is not the day of
+# publication (London CRC's 2018 report: cover March 2018, published 8 February 2018): it is kept as
+# `cover_date`, never as `published`.
+COVER = re.compile(
+    r"(?:Inspectorate of Probation|HMI Probation|National Probation Service|Community Rehabilitation Company),?"
+    rf"\s+(?P<month>{MONTHS.upper()}|{MONTHS}) (?P<year>\d{{4}})\b(?!\s*(?:inspection|report|round))"
+)
 
 
 def read_dates(document, extraction):
@@ -80,6 +94,7 @@ def read_dates(document, extraction):
         if match and "published" not in fields:
             value = month_value(match["month"], match["year"], match.groupdict().get("day"))
             fields["published"] = found_at(document, match.start(), value)
+    read_cover_date(document, fields)
     for sentence in sentences_with_offsets(text):
         if "fieldwork_start" in fields or PREVIOUS.search(sentence.text):
             continue  # "We last inspected X in June 2018" dates an earlier inspection
@@ -97,8 +112,15 @@ def read_dates(document, extraction):
         read_loose_fieldwork(document, fields)
 
 
+def read_cover_date(document, fields):
+    cover = COVER.search(document.text)
+    if cover and "cover_date" not in fields:
+        fields["cover_date"] = found_at(document, cover.start("month"), month_value(cover["month"], cover["year"]))
+
+
 def read_loose_fieldwork(document, fields):
-    published = fields.get("published").value[:7] if fields.get("published") else None
+    dated = fields.get("published") or fields.get("cover_date")
+    published = dated.value[:7] if dated else None
     for sentence in sentences_with_offsets(document.text):
         if PREVIOUS.search(sentence.text):
             continue
@@ -150,13 +172,17 @@ OTHER_FACTS = [
     ),
     (
         # "staff were managing an average of 70 cases", "managed an average of 64 cases each", "juggling 42
-        # cases each", "On average, probation officers were managing more than 42 cases"
+        # cases each", "On average, probation officers were managing more than 42 cases", "some officers
+        # were responsible for up to 80 cases"
         "caseload-per-officer",
         "Cases per practitioner",
         "cases",
         re.compile(
             rf"\b(?:an average of {FIGURE} cases\b|{figure('figure2')} cases each\b"
-            rf"|\bOn average, [\w\s]{{0,40}}?\b(?:managing|responsible for|holding|had) {figure('figure3')} cases\b)",
+            rf"|\bOn average, [\w\s]{{0,40}}?\b(?:managing|responsible for|holding|had) {figure('figure3')} cases\b"
+            # "some officers were responsible for up to 80 cases"
+            rf"|\b(?:officers|practitioners|staff)\s+(?:were\s+|are\s+|now\s+)*(?:responsible for|managing|holding)"
+            rf" {figure('figure4')} cases\b)",
             re.I,
         ),
     ),
@@ -191,7 +217,9 @@ def read_other_facts(document, extraction):
             continue
         for metric, label, unit, pattern in OTHER_FACTS:
             for match in pattern.finditer(sentence.text):
-                group = next(name for name in ("figure", "figure2", "figure3") if match.groupdict().get(name))
+                group = next(
+                    name for name in ("figure", "figure2", "figure3", "figure4") if match.groupdict().get(name)
+                )
                 figure = parse_qualified_number(match[group])
                 if figure.value is None:
                     continue

@@ -23,7 +23,7 @@ RATING_WORD = re.compile(
     re.I,
 )
 TRIGGER = re.compile(
-    r"\b(?:rat(?:ed|ings?|e)|assess(?:ed|ing)|judged|graded|ranked|labell?ed|deemed|found|given|gave|give|gives"
+    r"\b(?:rat(?:ed|ings?|es?)|assess(?:ed|ing)|judged|graded|ranked|labell?ed|deemed|found|given|gave|give|gives"
     r"|awarded|achieved|upgraded|downgraded|classification|grade|branded)\b",
     re.I,
 )
@@ -52,10 +52,17 @@ PREVIOUS = re.compile(
     r"|compared (?:to|with)|\bin 20\d\d, when\b",
     re.I,
 )
-CURRENT = re.compile(r"\b(?:now|this time|on our return|retain(?:ed|s|ing)?|maintain(?:ed|s)?)\b", re.I)
-OTHERS = re.compile(r"\bin other\b|\bother (?:CRCs|NPS divisions|divisions|providers)\b|\belsewhere\b", re.I)
+# CURRENT: words that bring a sentence back to this inspection after an earlier one ("now", "retained");
+# OTHERS: words that take it to other providers ("in other NPS divisions", "elsewhere").
+CURRENT, OTHERS = (
+    re.compile(pattern, re.I)
+    for pattern in (
+        r"\b(?:now|this time|on our return|retain(?:ed|s|ing)?|maintain(?:ed|s)?)\b",
+        r"\bin other\b|\bother (?:CRCs|NPS divisions|divisions|providers)\b|\belsewhere\b",
+    )
+)
 COUNT = re.compile(
-    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|half|most|several|some|many|\d+)\b"
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|half|most|several|some|many|all|\d+)\b"
     r"(?:\s+(?:of|out of)\b)?[^.;]{0,40}?\b(?:aspects|areas|standards|these|those|them|components|categories"
     r"|CRCs?|divisions?|providers?|probation services|of work)\b",
     re.I,
@@ -67,12 +74,24 @@ SEVERAL_PROVIDERS = re.compile(
     r"|Community Rehabilitation Companies)\b|\b(?:just|only) one (?:CRC|division|NPS division|probation service)\b",
     re.I,
 )
-CASE_SUPERVISION_WORK = re.compile(r"\bcase supervision\b", re.I)
-ALL_FOUR = re.compile(r"\ball four\b", re.I)
+# "both the National Probation Service and the Community Rehabilitation Company found to require
+# improvement": said of two organisations (as of the joint Quality & Impact inspections), neither alone.
+BOTH_KINDS = re.compile(
+    r"\b(?:NPS|National Probation Service)\b[^.;]{0,60}\band\b[^.;]{0,40}?\b(?:CRC|Community Rehabilitation Company)\b"
+    r"|\b(?:CRC|Community Rehabilitation Company)\b[^.;]{0,60}\band\b[^.;]{0,40}?\b(?:NPS|National Probation Service)\b"
+)
+# Plain words, each a sign on its own.
+CASE_SUPERVISION_WORK, ALL_FOUR, OVERALL = (
+    re.compile(rf"\b{words}\b", re.I) for words in ("case supervision", "all four", "overall")
+)
+# "Like the report on the neighbouring DLNR CRC ..., the organisation was ranked as inadequate": most
+# likely said of this provider, but the sentence names another.
+COMPARED = re.compile(r"\W*(?:Like|Unlike|As with|As in|As at)\b", re.I)
+# "ranked as inadequate on all four core domains relating to case supervision": the four after the rating.
+ALL_FOUR_AFTER = re.compile(r"\W*\s*(?:on|in|for|across|against|at)\s+(?:each of\s+)?all four\b", re.I)
 ORGANISATION = re.compile(
     r"\b(?:CRC|company|service|services|division|organisation|NPS|provider|Community Rehabilitation Company)\b", re.I
 )
-OVERALL = re.compile(r"\boverall\b", re.I)
 YEAR_ONLY = re.compile(r"\b(20[12]\d)\b")
 # A sentence that opens with its year ("In 2017, inspectors found ...") dates what it says.
 DATED = re.compile(
@@ -207,11 +226,12 @@ def when_said(sentence, before=()):
 def subject_of(reading):
     """('overall' | [(code, loose)] | None, why) for a rating word in use."""
     sentence_before = reading.sentence.text[: reading.match.start()]
-    if ALL_FOUR.search(sentence_before) and (
+    four_before = ALL_FOUR.search(sentence_before) and (
         CASE_SUPERVISION.search(reading.sentence.text) or CASE_SUPERVISION.search(reading.context)
-    ):
+    )
+    if four_before or (ALL_FOUR_AFTER.match(reading.tail) and CASE_SUPERVISION.search(reading.tail)):
         return [(code, False) for code in ("2.1", "2.2", "2.3", "2.4")], ""
-    if SEVERAL_PROVIDERS.search(reading.clause):
+    if SEVERAL_PROVIDERS.search(reading.clause) or BOTH_KINDS.search(reading.clause):
         return None, ""
     counted = re.match(r"\W*\s*(?:in|for|across|on|against)\s+", reading.tail)
     if counted and COUNT.match(reading.tail, counted.end()):
@@ -295,6 +315,8 @@ def read_prose_ratings(document, extraction, standards=()):
             if is_previous(reading):
                 keep_previous(document, extraction, reading, subject, all_sentences[max(0, index - 2) : index])
                 continue
+            if COMPARED.match(sentence.text) and not why:
+                why = "the sentence compares it with another inspection"
             given.append((reading, subject, why, index))
     for reading, subject, why, index in given:
         if DATED.match(reading.sentence.text) and undated_other(reading, subject, given):

@@ -116,11 +116,31 @@ def mentions(document, catalogue):
             found_mentions.append(
                 Mention(starts[-1] + len(text[starts[-1] : managed.start()]) - len(before), "title", readings)
             )
-    return sorted(found_mentions, key=lambda mention: mention.offset)
+    return one_per_name(text, sorted(found_mentions, key=lambda mention: mention.offset))
+
+
+def one_per_name(text, found_mentions):
+    """'the Midlands division of the NPS' holds two markers ('division', 'NPS') for one naming: kept once."""
+    kept = []
+    for mention in found_mentions:
+        previous = kept[-1] if kept else None
+        if (
+            previous
+            and previous.matches == mention.matches
+            and mention.offset - previous.offset <= 40
+            and not re.search(r"[.;:!?\n]", text[previous.offset : mention.offset])
+        ):
+            previous.full = previous.full or mention.full  # "... division of the National Probation Service"
+            continue
+        kept.append(mention)
+    return kept
 
 
 # "one of 19 (out of 21) Community Rehabilitation Companies", "all 21 CRCs": the text speaks of a round.
 ROUND = re.compile(r"\bout of (?:the )?(?:21|28|seven|7)\b|\ball (?:21|28|seven)\b|\bof the (?:21|28)\b", re.I)
+# "Wales CRC was among those criticised", "one of the CRCs": an opening about several providers.
+AMONG = re.compile(r"\b(?:among|amongst|one of|like|including|such as|alongside)\b", re.I)
+LONG_MARKER = re.compile(r"Community Rehabilitation Company|division of the National Probation Service", re.I)
 FULL_NAME = re.compile(r"Community Rehabilitation Company|division of the National Probation Service", re.I)
 
 
@@ -142,6 +162,47 @@ def in_full(text, marker, reading, catalogue):
     return False
 
 
+# Header lines of a saved copy (the corpus's "URL:", "Kind:", "Publisher:"): not the text's own words.
+SAVED_HEADER = re.compile(r"(?:URL|Kind|Publisher):")
+SENTENCE_END = re.compile(r"[.!?]['’\"”]?(?=\s)|\n\s*\n")
+KIND_NAMES = {"CRC": "a CRC", "NPS": "an NPS division"}
+
+
+def kind_of(slug, catalogue):
+    return next(provider.kind for provider, _ in catalogue if provider.slug == slug)
+
+
+def opening(text):
+    """(start, end) of the text's title line and first sentence after it."""
+    lines = [line for line in re.finditer(r"^.*\S.*$", text, re.M) if not SAVED_HEADER.match(line.group(0).strip())]
+    if not lines:
+        return 0, 0
+    if len(lines) == 1:
+        return lines[0].start(), lines[0].end()
+    end = SENTENCE_END.search(text, lines[1].start())
+    return lines[0].start(), end.end() if end else len(text)
+
+
+def names_kind_beside(text, offset, kind):
+    """The sentence around `offset` also names an organisation of `kind` ("the Midlands division of the
+    National Probation Service (NPS) and ... a Community Rehabilitation Company (CRC)")."""
+    start = max(text.rfind(stop, 0, offset) for stop in (". ", "\n", "! ", "? ")) + 1
+    ends = [end for end in (text.find(stop, offset) for stop in (". ", "\n", "! ", "? ")) if end != -1]
+    return bool(dict(MARKERS)[kind].search(text, start, min(ends, default=len(text))))
+
+
+def opening_names_the_other_kind(text, kind, places):
+    """A Quality & Impact inspection looked at a CRC and an NPS division together, and texts about it name
+    both. Which one a text is about is its title's and first sentence's subject: when they name the other
+    kind of organisation (a CRC for an NPS division, or the reverse) and not the provider named further
+    on, the text's subject is not clear. Returns the other kind in words, or ""."""
+    start, end = opening(text)
+    if any(start <= place.offset < end for place in places):
+        return ""
+    other = "NPS" if kind == "CRC" else "CRC"
+    return KIND_NAMES[other] if dict(MARKERS)[other].search(text, start, end) else ""
+
+
 LOOKED_FOR = (
     "looked for the report's title ('An inspection of ...'), its running header ('Inspection of probation "
     "services: ...') and, in the text, a CRC or NPS division named as in the catalogue"
@@ -161,7 +222,7 @@ def recognise_provider(document, providers):
                     exact.setdefault(slug, []).append(mention)
         if exact:
             named = {slug for mention in every for slug, _ in mention.matches}
-            return decide(document, exact, why, named)
+            return decide(document, exact, why, named, catalogue)
         partial = [{slug for slug, _ in mention.matches} for mention in here]
         if partial and place == "title":
             common = set.intersection(*partial)
@@ -174,7 +235,7 @@ def recognise_provider(document, providers):
     return None, f"no provider recognised: {LOOKED_FOR}"
 
 
-def decide(document, exact, why, named=()):
+def decide(document, exact, why, named=(), catalogue=()):
     """The provider named: in a title, the only one; in the body, the only one named at least twice, or
     one named at least three times as often as any other (a text about a round of inspections names
     several providers once or twice each, and is about none of them). Named in the body by its full
@@ -182,6 +243,12 @@ def decide(document, exact, why, named=()):
     no count of the providers ("14 (out of 21) CRCs": a text about a round), it is certain."""
     ranked = sorted(exact.items(), key=lambda item: (-len(item[1]), item[1][0].offset))
     slug, places = ranked[0]
+    other_kind = "NPS" if kind_of(slug, catalogue) == "CRC" else "CRC"
+    if why and all(names_kind_beside(document.text, place.offset, other_kind) for place in places):
+        return None, (
+            f"the text names {slug} only beside {KIND_NAMES[other_kind]} (a joint inspection?): which one it is "
+            f"about is for the editor ({LOOKED_FOR})"
+        )
     runner_up = len(ranked[1][1]) if len(ranked) > 1 else 0
     sure = not runner_up
     only_one = set(named) == {slug}
@@ -190,6 +257,22 @@ def decide(document, exact, why, named=()):
         return found_at(document, full.offset, slug), ""
     if why:  # named in the body only
         sure = len(places) >= (max(3, 3 * runner_up) if runner_up else 2)
+        other_kind = opening_names_the_other_kind(document.text, kind_of(slug, catalogue), places)
+        if other_kind:
+            return None, (
+                f"the text opens with {other_kind} as well as, or instead of, {slug}, which it names only further "
+                f"on: which one it is about is for the editor ({LOOKED_FOR})"
+            )
+    start, end = opening(document.text)
+    opens_with_it = any(
+        start <= place.offset < end and LONG_MARKER.match(document.text, place.offset) for place in places
+    )
+    among = AMONG.search(document.text, start, end)
+    if not sure and only_one and opens_with_it and not among and not ROUND.search(document.text):
+        # Named once, but in the opening sentence with its long marker ("The South West South Central
+        # division of the National Probation Service"), no other provider named and no round counted: the
+        # text's subject, most likely. A short name once ("Essex CRC") is not enough.
+        return found_at(document, places[0].offset, slug, True, "named once, in the text's opening sentence"), ""
     if not sure:
         named = ", ".join(f"{slug} ({len(places)}x)" for slug, places in ranked[:4])
         return None, f"no one provider stands out (named: {named}): {LOOKED_FOR}"

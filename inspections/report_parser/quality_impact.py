@@ -2,8 +2,15 @@
 
 import re
 
-from inspections.report_parser.documents import MONTHS, Found, clean, found, month_value, normalise, search
+from inspections.report_parser.documents import Found, clean, found, normalise, read_group, search
+from inspections.report_parser.figures import read_cover_date
 from inspections.report_parser.standards import metric_for
+
+# The first reports of the standards framework (four-point ratings) were published in June 2018; the
+# Quality & Impact inspections before them judged in words, with no overall or standard rating.
+FOUR_POINT_FROM = "2018-06"
+QUALITY_IMPACT = re.compile(r"Quality (?:&|and) Impact", re.I)
+EARLIER = re.compile(r"\b(?:last|previous|earlier|former|old|first round of)\b[^.]{0,40}$", re.I)
 
 QI_DOMAINS = {"Protecting the public": "PP", "Reducing reoffending": "RR", "Abiding by the sentence": "AS"}
 
@@ -21,6 +28,43 @@ def parse_quality_impact(document, extraction, key_questions):
             extraction.missing.append(name.replace("_", " "))
 
 
+def quality_impact_era(document, extraction):
+    """Why the text is about a Quality & Impact inspection (2016-18), or "" when nothing says so: it
+    names that programme (not as an earlier one, nor beside a year after 2018), or its publication, cover or
+    fieldwork is dated before the four-point ratings."""
+    fields = extraction.fields
+    for name in ("published", "cover_date"):
+        found = fields.get(name)
+        if found and not found.uncertain and found.value[:7] < FOUR_POINT_FROM:
+            return f"its {name.replace('_', ' ')} ({found.value}) is before June 2018"
+    start = fields.get("fieldwork_start")
+    if start and not start.uncertain and start.value[:7] < "2018-01":
+        return f"its fieldwork ({start.value}) was before 2018"
+    # A text's latest year alone says nothing: a 2019 text may name only the year of an earlier inspection.
+    years = [int(year) for year in re.findall(r"\b(20[12]\d)\b", document.text)]
+    for named in QUALITY_IMPACT.finditer(document.text):
+        if (
+            not EARLIER.search(document.text[max(0, named.start() - 80) : named.start()])
+            and max(years, default=0) < 2019
+        ):
+            return "it names a Quality & Impact inspection"
+    return ""
+
+
+def without_four_point_ratings(document, extraction):
+    """A Quality & Impact inspection had no four-point ratings: a 'requires improvement' or 'good' in a
+    text about one is a word of judgement, never an overall or standard rating."""
+    why = quality_impact_era(document, extraction)
+    if not why or not (extraction.ratings or "overall" in extraction.fields):
+        return
+    extraction.fields.pop("overall", None)
+    extraction.ratings.clear()
+    extraction.notes.append(
+        f"No rating taken: the text is about a Quality & Impact inspection (2016-18), which had no four-point "
+        f"ratings ({why})."
+    )
+
+
 def parse_details(document, extraction):
     fields = extraction.fields
     fields["framework"] = found(document, search(document, r"Quality (?:&|and) Impact"), "quality-impact-2016")
@@ -28,15 +72,14 @@ def parse_details(document, extraction):
     if title:
         fields["title"] = found(document, title, clean(title.group(0)))
         fields["area"] = found(document, title, clean(title.group(1)), 1)
-    published = search(document, rf"An inspection by HM Inspectorate of Probation\s+({MONTHS}) (\d{{4}})")
-    if published:
-        fields["published"] = found(document, published, month_value(published.group(1), published.group(2)), 1)
-    lead = search(document, r"Lead Inspector\s+([A-Z][\w'-]+(?: [A-Z][\w'-]+){1,3})")
-    if lead:
-        fields["lead_inspector"] = found(document, lead, lead.group(1), 1)
-    chief = search(document, r"((?:Dame |Sir )?[A-Z][a-z]+ [A-Z][a-z]+)\s+HM Chief Inspector of Probation")
-    if chief:
-        fields["chief_inspector"] = found(document, chief, chief.group(1), 1)
+    read_cover_date(document, fields)
+    read_group(document, fields, "lead_inspector", r"Lead Inspector\s+([A-Z][\w'-]+(?: [A-Z][\w'-]+){1,3})")
+    read_group(
+        document,
+        fields,
+        "chief_inspector",
+        r"((?:Dame |Sir )?[A-Z][a-z]+ [A-Z][a-z]+)\s+HM Chief Inspector of Probation",
+    )
     crc = search(document, r"supervised by the ([A-Z][\w& ]+?) CRC") or search(
         document, r"\bthe ([A-Z][\w& ]+?) (?:CRC|Community Rehabilitation Company)\b(?! \()"
     )

@@ -10,9 +10,11 @@ from inspections.report_parser.documents import (
     found,
     month_value,
     normalise,
+    read_group,
     search,
     sentences,
 )
+from inspections.report_parser.figures import read_cover_date
 
 
 def parse_standards_report(document, extraction, standards, key_questions):
@@ -33,19 +35,17 @@ def parse_standards_report(document, extraction, standards, key_questions):
         # "<area> probation services managed by <operator> CRC": the area is what was inspected.
         name = re.split(r"\s+probation services?\s+(?:managed|run|owned|operated)\s+by\b", title.group("name"))[0]
         fields["provider_name"] = found(document, title, clean(name), "name")
-    published = search(
+    read_cover_date(document, fields)
+    read_group(
+        document, fields, "lead_inspector",
+        r"led by (?:HM Inspector|HMI|Her Majesty's Inspector) ([A-Z][\w'-]+(?: [A-Z][\w'-]+){1,3})",
+    )  # fmt: skip
+    read_group(
         document,
-        r"(?:Inspectorate of Probation|HMI Probation,?|National Probation Service|Community Rehabilitation Company)"
-        rf"\s+({MONTHS.upper()}|{MONTHS}) (\d{{4}})",
+        fields,
+        "chief_inspector",
+        r"((?:Dame |Sir )?[A-Z][a-z]+ [A-Z][a-z]+) (?:HM )?Chief Inspector of Probation",
     )
-    if published:
-        fields["published"] = found(document, published, month_value(published.group(1), published.group(2)))
-    lead = search(document, r"led by (?:HM Inspector|HMI|Her Majesty's Inspector) ([A-Z][\w'-]+(?: [A-Z][\w'-]+){1,3})")
-    if lead:
-        fields["lead_inspector"] = found(document, lead, lead.group(1), 1)
-    chief = search(document, r"((?:Dame |Sir )?[A-Z][a-z]+ [A-Z][a-z]+) (?:HM )?Chief Inspector of Probation")
-    if chief:
-        fields["chief_inspector"] = found(document, chief, chief.group(1), 1)
     fieldwork = search(
         document,
         rf"(?:Fieldwork started:|fieldwork for this inspection (?:started|began)(?: on)?)(?:(?!\n\s*\n).){{0,400}}?"

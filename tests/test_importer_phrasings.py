@@ -1,0 +1,255 @@
+"""The parser on phrasings met in press releases, blogs and news: dates, figures, Quality & Impact texts
+and the provider a text opens with. Each test is written as other texts put it, not copied from one.
+"""
+
+from django.test import SimpleTestCase
+
+from inspections.report_parser import parse_report, read_document
+from inspections.report_parser.catalogue import bundled_catalogue
+
+CATALOGUE = bundled_catalogue()
+
+
+def read(text):
+    standards, questions, providers = CATALOGUE
+    return parse_report(read_document(text.encode(), "made-up.txt"), standards, questions, providers)
+
+
+def ratings(extraction):
+    return {code: found.value for code, found in extraction.ratings.items()}
+
+
+def overall_and_ratings(text):
+    extraction = read(text)
+    overall = extraction.fields.get("overall")
+    return (overall.value if overall else None), ratings(extraction)
+
+
+class PhrasingsOfOtherTextsTests(SimpleTestCase):
+    """Phrasings met in blogs and news (the third round, batch E), each written here as other texts put it."""
+
+    def test_all_four_case_supervision_standards_named_after_the_rating(self):
+        texts = [
+            "Inspectors found the organisation was ranked as inadequate on all four core domains relating to case "
+            "supervision.",
+            "HM Inspectorate of Probation rated the CRC ‘Inadequate’ in all four case supervision standards.",
+            "The probation division was rated 'Good' across all four of the standards for case supervision.",
+        ]
+        for text in texts:
+            rating = "Good" if "Good" in text else "Inadequate"
+            with self.subTest(text):
+                self.assertEqual(overall_and_ratings(text), (None, dict.fromkeys(("2.1", "2.2", "2.3", "2.4"), rating)))
+
+    def test_the_overall_rating_or_none(self):
+        cases = [
+            # counts, not ratings
+            ("HM Inspectorate of Probation rated the CRC 'Inadequate' on all four standards of its work.", None),
+            ("HM Inspectorate of Probation: damning report rates Halifax probation service as 'inadequate' in all "
+             "areas.", None),
+            # said of both organisations of a joint (Quality & Impact) inspection, neither alone
+            ("HM Inspectorate of Probation found both the National Probation Service and the Community "
+             "Rehabilitation Company in Essex to require improvement.", None),
+            # 'rates' is a rating verb
+            ("HM Inspectorate of Probation brought forward its inspection of the Essex CRC which it rates as "
+             "inadequate, the first CRC in the bottom band.", "Inadequate"),
+            # an earlier Quality & Impact inspection does not stop this inspection's rating
+            ("Our previous Quality & Impact inspection was in 2017. In its report published today (3 May 2019) HM "
+             "Inspectorate of Probation rated Essex Community Rehabilitation Company 'Good'.", "Good"),
+        ]  # fmt: skip
+        for text, overall in cases:
+            with self.subTest(text):
+                self.assertEqual(overall_and_ratings(text), (overall, {}))
+
+    def test_a_sentence_comparing_with_another_inspection_is_uncertain(self):
+        found = read(
+            "HM Inspectorate of Probation published its report. Like the report on the neighbouring Essex CRC "
+            "published earlier this week, the organisation was ranked as inadequate on all four core domains "
+            "relating to case supervision."
+        ).ratings["2.1"]
+        self.assertEqual(
+            (found.value, found.uncertain, found.why),
+            ("Inadequate", True, "the sentence compares it with another inspection"),
+        )
+
+
+class QualityAndImpactTextTests(SimpleTestCase):
+    """The 2016-18 inspections judged in words: a text about one yields no four-point rating."""
+
+    def test_no_rating_from_a_text_about_a_quality_and_impact_inspection(self):
+        texts = [
+            "Today’s (9 November 2017) probation inspectors’ report on West Mercia found the Community "
+            "Rehabilitation Company to require improvement.",
+            "The Quality & Impact inspection of probation found the CRC's work was rated as 'requires improvement'.",
+            "Inspectors said the CRC was rated 'Good'. The fieldwork for this inspection started on 6 March 2017.",
+            "Probation\nHM Inspectorate of Probation APRIL 2017\nInspectors rated the CRC 'Good'.",
+        ]
+        for text in texts:
+            with self.subTest(text):
+                extraction = read(text)
+                self.assertNotIn("overall", extraction.fields)
+                self.assertEqual(ratings(extraction), {})
+                self.assertIn("Quality & Impact inspection (2016-18)", extraction.notes[-1])
+
+
+class DateTests(SimpleTestCase):
+    def value(self, text, field):
+        found = read(text).fields.get(field)
+        return (found.value, found.uncertain) if found else None
+
+    def test_published_dates_as_press_texts_and_covers_give_them(self):
+        cases = [
+            ("Inspectors rated it in an inspection report published today (8 may 2019).", "2019-05-08"),
+            ("Date published: 04 April 2019\nHM Inspectorate of Probation said in its report that it had concerns.",
+             "2019-04-04"),
+            ("Today’s (29 June 2017) probation inspectors’ report on South Yorkshire is out. HM Inspectorate of "
+             "Probation.", "2017-06-29"),
+            ("Inspectors rated the CRC in a report published earlier this month (6 October 2016).", "2016-10-06"),
+            ("Inspectors rated the CRC in a report published yesterday (15 June 2017).", "2017-06-15"),
+            ("Inspectors were critical in the HMI Probation report of 15 December 2016 on the CRC.", "2016-12-15"),
+        ]  # fmt: skip
+        for text, published in cases:
+            with self.subTest(text):
+                self.assertEqual(self.value(text, "published"), (published, False))
+
+    def test_a_cover_month_is_the_cover_date_never_the_publication_date(self):
+        # London CRC's 2018 report: 'March 2018' on its cover, published on 8 February 2018.
+        cases = [
+            ("An inspection of Essex Community Rehabilitation Company\nHMI Probation, July 2020\nContents\n", "2020-07"),
+            ("HM Inspectorate of Probation OCTOBER 2019 2018/2019 inspections of probation services: summary report",
+             "2019-10"),
+            ("Quality & Impact inspection\nThe effectiveness of probation work in London\nAn inspection by HM "
+             "Inspectorate of Probation\nMARCH 2018\nSummary of ratings\n", "2018-03"),
+        ]  # fmt: skip
+        for text, cover in cases:
+            with self.subTest(text):
+                self.assertEqual(self.value(text, "cover_date"), (cover, False))
+                self.assertIsNone(self.value(text, "published"))
+
+    def test_fieldwork_start_as_texts_give_it(self):
+        rated = "HM Inspectorate of Probation rated the CRC. "
+        cases = [
+            ("HM Inspectorate of Probation inspected Essex CRC. The fieldwork for this inspection started on 06 "
+             "January 2020.", ("2020-01-06", False)),
+            (rated + "The fieldwork for the inspection in October 2018 was hard.", ("2018-10", False)),
+            ("HM Inspectorate of Probation rated the NPS division following an inspection in December 2018.",
+             ("2018-12", False)),
+            # an inspection in a month: uncertain, and only near publication
+            (rated + "Inspectors found problems in the DDC inspection in November 2018.", ("2018-11", True)),
+            (rated + "Dame Glenys outlined issues identified by inspectors in August 2018.", ("2018-08", True)),
+            ("Published on 3 May 2020. " + rated + "The November 2018 inspection found problems.", None),
+            ("Published on 3 May 2020. " + rated + "The November 2019 inspection found problems.", ("2019-11", True)),
+            (rated + "Since the June 2019 inspection, staff have left.", None),
+            ("HM Inspectorate of Probation rated the CRC in 2019. The November 2016 inspection found problems.", None),
+        ]  # fmt: skip
+        for text, fieldwork in cases:
+            with self.subTest(text):
+                self.assertEqual(self.value(text, "fieldwork_start"), fieldwork)
+
+
+class OtherFactsTests(SimpleTestCase):
+    def facts(self, text):
+        return [
+            (f.value["metric"], f.value["qualifier"], f.value["number"], f.value["unit"])
+            for f in read("HM Inspectorate of Probation rated the CRC. " + text).facts
+        ]
+
+    def test_caseloads_worded_as_news_words_them(self):
+        self.assertEqual(
+            self.facts("Essex CRC - which looks after 8,500 low and medium risk offenders - was inspected."),
+            [("individuals-supervised", "exact", 8500, "people")],
+        )
+        self.assertEqual(
+            self.facts("The division supervises more than 16,500 high-risk criminals."),
+            [("individuals-supervised", "more_than", 16500, "people")],
+        )
+        # "write-up from" is not "up from" (an earlier figure)
+        self.assertEqual(
+            self.facts(
+                "Essex CRC – which supervises more than 4,000 offenders – has received a mixed write-up from us."
+            ),
+            [("individuals-supervised", "more_than", 4000, "people")],
+        )
+
+    def test_figures_mapped_to_one_metric_with_their_qualifier(self):
+        cases = [
+            ("Approximately 224,000 people were under probation supervision in England and Wales by June.",
+             ("national-caseload", "about", 224000, "people")),
+            ("Probation staff have been managing around 70 cases each.", ("caseload-per-officer", "about", 70, "cases")),
+            ("Frontline staff were responsible for an average of 58 cases each.",
+             ("caseload-per-officer", "exact", 58, "cases")),
+            ("On average, probation officers were managing more than 42 cases.",
+             ("caseload-per-officer", "more_than", 42, "cases")),
+            ("Almost 70 per cent of interviewed staff said their workloads were unmanageable.",
+             ("unmanageable-workload", "almost", 70, "%")),
+            ("More than two thirds, or 69 per cent, of staff said their workload was unmanageable.",
+             ("unmanageable-workload", "exact", 69, "%")),
+            ("At the time of the inspection, there were more than 150 unfilled vacancies.",
+             ("staffing", "more_than", 150, "vacancies")),
+            ("The report found some officers were responsible for up to 80 cases.",
+             ("caseload-per-officer", "up_to", 80, "cases")),
+        ]  # fmt: skip
+        for text, fact in cases:
+            with self.subTest(text):
+                self.assertEqual(self.facts(text), [fact])
+
+    def test_a_figure_stated_twice_is_one_fact_and_unlabelled_counts_are_left_out(self):
+        self.assertEqual(
+            self.facts("Officers juggling 42 cases each\nOfficers are juggling 42 cases each, a report found."),
+            [("caseload-per-officer", "exact", 42, "cases")],
+        )
+        self.assertEqual(
+            self.facts("One-third of managers had 70 or more cases. 40% of staff said they were tired."), []
+        )
+
+
+class ProviderInTheOpeningTests(SimpleTestCase):
+    """Which provider a text is about, when its title and first sentence say or leave it open."""
+
+    def provider(self, text):
+        """(slug, uncertain) or (None, the problem in words)."""
+        extraction = read(text)
+        found = extraction.fields.get("provider")
+        return (found.value, found.uncertain) if found else (None, extraction.provider_problem)
+
+    def test_an_opening_about_both_a_crc_and_an_nps_division_leaves_the_provider_to_the_editor(self):
+        slug, problem = self.provider(
+            "Probation work sub-standard in Staffordshire\n\nThe National Probation Service and Community "
+            "Rehabilitation Company in Staffordshire need to improve, said HM Inspectorate of Probation. It was the "
+            "second inspection of the Midlands division of the NPS this year. The Midlands division of the NPS was "
+            "praised for court work. The Midlands division of the NPS is large."
+        )
+        self.assertIsNone(slug)
+        self.assertIn("the text opens with a CRC", problem)
+
+    def test_one_naming_with_two_markers_counts_once(self):
+        text = (
+            "Probation work praised\n\nHM Inspectorate of Probation praised probation work in its inspection "
+            "report. It looked at work in the Midlands division of the NPS."
+        )
+        self.assertEqual(self.provider(text)[0], None)
+        self.assertIn("nps-midlands (1x)", self.provider(text)[1])
+
+    def test_a_division_named_only_beside_a_crc_is_left_to_the_editor(self):
+        slug, problem = self.provider(
+            "Inspector finds problems\n\nThis is our second inspection of probation work in the Midlands division "
+            "of the National Probation Service (NPS) and in a Community Rehabilitation Company (CRC) owned by RRP. "
+            "The inspectors' report is out."
+        )
+        self.assertIsNone(slug)
+        self.assertIn("only beside a CRC", problem)
+
+    def test_news_naming_the_inspectorate_only_as_a_watchdog_is_read(self):
+        extraction = read(
+            "A watchdog has warned that probation officers in Staffordshire are overloaded. The report found some "
+            "officers were responsible for up to 80 cases."
+        )
+        self.assertEqual([found.value["number"] for found in extraction.facts], [80])
+
+    def test_named_once_in_full_in_the_opening_sentence_is_uncertain(self):
+        text = (
+            "Public probation performing well\n\nThe South West South Central division of the National Probation "
+            "Service was found by inspectors to be performing to a good standard overall. The division is well led."
+        )
+        self.assertEqual(self.provider(text), ("nps-south-west-south-central", True))
+        among = text.replace("was found by inspectors", "was among the divisions found by inspectors")
+        self.assertIsNone(self.provider(among)[0])
