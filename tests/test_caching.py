@@ -6,41 +6,14 @@ from django.urls import reverse
 
 from inspections.models import DataVersion, Inspection, StandardRating
 from inspections.rules import Rating
-from tests.base import load_test_bundle
-
-
-def admin_form_data(response):
-    """The change form's current values, as a browser would post them back."""
-    data = {}
-    for form in [response.context["adminform"].form] + [
-        f for formset in response.context["inline_admin_formsets"] for f in formset.formset.forms
-    ]:
-        for name in form.fields:
-            value = form[name].value()
-            key = form.add_prefix(name)
-            if value is None:
-                continue
-            if isinstance(value, list | tuple):
-                data[key] = [str(v) for v in value]
-            elif isinstance(value, bool):
-                if value:
-                    data[key] = "on"
-            else:
-                data[key] = value
-    for formset in response.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-    return data
+from tests.base import admin_form_data, cgm_2019, load_test_bundle
 
 
 class CacheInvalidationTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         load_test_bundle()
-        cls.inspection = Inspection.objects.get(
-            provider__slug="cheshire-greater-manchester-crc", report__published__year=2019
-        )
+        cls.inspection = cgm_2019()
         cls.other = Inspection.objects.get(provider__slug="west-yorkshire-crc", report__published__year=2020)
         cls.editor = User.objects.create_user("editor", password="a long editor password", is_staff=True)
         cls.editor.groups.add(Group.objects.get(name="Editors"))

@@ -132,3 +132,8 @@ def lookup(model, field, slug, what):
 
 def absolute(request, name, *args):
     return request.build_absolute_uri(reverse(name, args=args))
+
+
+def links(request, name, *args):
+    """An object's page on this site (`url`) and in this API (`api_url`), both URL names `name`."""
+    return {"url": absolute(request, f"dashboard:{name}", *args), "api_url": absolute(request, f"api:{name}", *args)}

@@ -16,7 +16,7 @@ from dashboard.api.base import (
     PageSize,
     RatingLabel,
     RatingSlug,
-    absolute,
+    links,
     lookup,
     paginate,
 )
@@ -115,8 +115,7 @@ def list_inspections(
             "report": i.report.title,
             "published": i.report.published_iso,
             "overall_rating": Rating.label_of(i.overall_rating),
-            "url": absolute(request, "dashboard:inspection", i.pk),
-            "api_url": absolute(request, "api:inspection", i.pk),
+            **links(request, "inspection", i.pk),
         }
         for i in items
     ]
@@ -229,6 +228,5 @@ def get_inspection(request, id: int = Path(..., ge=1, le=2**63 - 1)):
         raise Http404(f"No inspection with id {id}.")
     return {
         **serialise_inspection(inspection),
-        "url": absolute(request, "dashboard:inspection", inspection.pk),
-        "api_url": absolute(request, "api:inspection", inspection.pk),
+        **links(request, "inspection", inspection.pk),
     }

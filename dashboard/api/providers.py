@@ -4,7 +4,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 
-from dashboard.api.base import ERRORS, Kind, Page, PageNumber, PageSize, RatingLabel, absolute, lookup, paginate
+from dashboard.api.base import ERRORS, Kind, Page, PageNumber, PageSize, RatingLabel, absolute, links, lookup, paginate
 from dashboard.caching import cached_page
 from inspections.models import OwnerGroup, Provider
 from inspections.rules import Rating
@@ -33,8 +33,7 @@ def provider_out(request, provider):
         "short_name": provider.short_name or None,
         "kind": provider.kind,
         "area": provider.area or None,
-        "url": absolute(request, "dashboard:provider", provider.slug),
-        "api_url": absolute(request, "api:provider", provider.slug),
+        **links(request, "provider", provider.slug),
     }
 
 
@@ -131,8 +130,7 @@ def owner_out(request, owner):
         "name": owner.name,
         "is_public_sector": owner.is_public_sector,
         "description": owner.description or None,
-        "url": absolute(request, "dashboard:owner", owner.slug),
-        "api_url": absolute(request, "api:owner", owner.slug),
+        **links(request, "owner", owner.slug),
     }
 
 

@@ -5,7 +5,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 
-from dashboard.api.base import ERRORS, Kind, Page, PageNumber, PageSize, absolute, lookup, paginate
+from dashboard.api.base import ERRORS, Kind, Page, PageNumber, PageSize, links, lookup, paginate
 from dashboard.caching import cached_page
 from inspections.models import Framework, KeyQuestion, Standard
 
@@ -45,8 +45,7 @@ def standard_out(request, standard):
         "applies_to": standard.applies_to or None,
         "rated_from_case_sample": standard.rated_from_case_sample,
         "key_questions": [{"code": q.code, "text": q.text, "focus": q.focus} for q in standard.key_questions.all()],
-        "url": absolute(request, "dashboard:standard", standard.framework.slug, standard.code),
-        "api_url": absolute(request, "api:standard", standard.framework.slug, standard.code),
+        **links(request, "standard", standard.framework.slug, standard.code),
     }
 
 
