@@ -6,6 +6,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from django import forms
 from django.contrib.auth.models import User
 from django.test import TestCase
 from django.urls import reverse
@@ -186,9 +187,14 @@ def admin_form_data(response):
         for name in form.fields:
             value = form[name].value()
             key = form.add_prefix(name)
+            widget = form.fields[name].widget
             if value is None:
                 continue
-            if isinstance(value, list | tuple):
+            if isinstance(widget, forms.MultiWidget):  # a date range: one input per bound
+                parts = value if isinstance(value, list | tuple) else widget.decompress(value)
+                for suffix, part in zip(widget.widgets_names, parts, strict=True):
+                    data[key + suffix] = "" if part is None else str(part)
+            elif isinstance(value, list | tuple):
                 data[key] = [str(v) for v in value]
             elif isinstance(value, bool):
                 if value:

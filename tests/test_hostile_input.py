@@ -12,7 +12,7 @@ from django.test import Client, RequestFactory, TestCase, override_settings
 from django.urls import reverse
 
 from dashboard.middleware import RequestBodyLimitMiddleware
-from inspections.admin_guards import guard_every_admin
+from inspections.admin.guards import guard_every_admin
 from inspections.models import Correction, Inspection, Metric
 from inspections.search import highlighted
 from inspections.text_guard import RefuseControlCharacters

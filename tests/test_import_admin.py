@@ -65,6 +65,26 @@ class ImportPageTests(TestCase):
             ("editor", "overall rating: 'Requires improvement' -> 'Good' (import"),
         )
 
+    def test_a_preview_confirmed_twice_saves_once_and_refuses_the_second_plainly(self):
+        form = self.upload().context["confirm_form"]
+        data = json.loads(form.initial["data"])
+        data["inspections"][0]["overall"] = "Good"
+        confirm = {
+            "confirm": "1",
+            "filename": CGM_2019,
+            "data": json.dumps(data),
+            "report_state": form.initial["report_state"],
+            "reason": "Checked against p.5 of the report",
+        }
+        self.assertEqual(self.client.post(self.url, confirm).status_code, 302)
+        # The same page confirmed again (a double click, or a second editor with the same preview).
+        data["inspections"][0]["overall"] = "Outstanding"
+        again = self.client.post(self.url, {**confirm, "data": json.dumps(data)})
+        self.assertContains(again, "changed after this import was prepared")
+        inspection = Inspection.objects.get(report__slug="cheshire-greater-manchester-crc-2019-04")
+        self.assertEqual(inspection.overall_rating, Rating.GOOD)
+        self.assertEqual(Correction.objects.filter(inspection=inspection).count(), 1)
+
     def test_an_uncertain_value_is_shown_and_saved_only_when_ticked(self):
         text = (
             b"HM Inspectorate of Probation\nAn inspection of Essex Community Rehabilitation Company\n"

@@ -95,25 +95,37 @@ class ConcurrentLoadTests(TransactionTestCase):
 class ConcurrentImportTests(TransactionTestCase):
     serialized_rollback = False
 
-    def test_the_same_text_imported_twice_at_once_writes_it_once(self):
+    def test_the_same_text_imported_twice_at_once_writes_it_once_and_refuses_the_second(self):
         from django.conf import settings
 
         from inspections.models import Fact
         from inspections.report_import import build_plan, write
+        from inspections.report_parser import ReportImportError
 
         load_test_bundle()
         path = (
             Path(settings.BASE_DIR) / "tests" / "fixtures" / "corpus" / "A" / "west-yorkshire-crc-2020-03--news--2.txt"
         )
         before = Fact.objects.count()
+        written, refused = [], []
+        # Both imports are prepared against the same state before either writes, as two editors
+        # confirming one preview, or two commands started together, would be.
+        both_prepared = threading.Barrier(2)
 
         def import_text():
-            plan = build_plan(
-                path.read_bytes(), path.name, "west-yorkshire-crc", report_slug="west-yorkshire-crc-2020-03"
-            )
-            write(plan, path.name)
+            try:
+                plan = build_plan(
+                    path.read_bytes(), path.name, "west-yorkshire-crc", report_slug="west-yorkshire-crc-2020-03"
+                )
+                both_prepared.wait(timeout=30)
+                written.append(write(plan, path.name))
+            except ReportImportError as error:
+                refused.append(str(error))
 
         self.assertEqual(run_twice_at_once(import_text), [])
+        self.assertEqual((len(written), len(refused)), (1, 1))
+        self.assertIn("changed after this import was prepared", refused[0])
+        self.assertIn("nothing was written", refused[0])
         self.assertEqual(Fact.objects.count() - before, 1)
 
 

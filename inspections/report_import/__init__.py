@@ -14,11 +14,19 @@ from inspections.models import Provider, Report
 from inspections.report_import.plan import ImportPlan, extract, match_provider
 from inspections.report_import.reports import bundle, recognised_provider
 from inspections.report_import.secondary import new_report_data, secondary_data, target_report
-from inspections.report_import.write import changes_to_published, write
+from inspections.report_import.write import changes_to_published, report_state, write
 from inspections.report_parser import ReportImportError
 
 
 def build_plan(data, filename, provider_slug=None, include_uncertain=False, report_slug=None, new_report=None):
+    """What an import of the file would write, and the report's state it was worked out against.
+    The arguments are parsed_plan's."""
+    plan = parsed_plan(data, filename, provider_slug, include_uncertain, report_slug, new_report)
+    plan.report_state = report_state(plan.data.get("slug"))
+    return plan
+
+
+def parsed_plan(data, filename, provider_slug, include_uncertain, report_slug, new_report):
     """Parse a file into what an import would write. Uncertain values are left out unless
     `include_uncertain` (True, or the keys of the ones an editor confirmed).
 

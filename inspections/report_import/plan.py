@@ -29,6 +29,9 @@ class ImportPlan:
     uncertain: dict = field(default_factory=dict)
     # A secondary source (press release, news, blog) adds to an inspection already held: its report.
     target: object = None
+    # The fingerprint of the report in the database when the plan was made (write.report_state);
+    # None: not checked.
+    report_state: str | None = None
 
     @property
     def can_write(self):
@@ -37,9 +40,9 @@ class ImportPlan:
         return self.extraction.is_report or self.target is not None
 
     @classmethod
-    def confirmed(cls, data):
+    def confirmed(cls, data, report_state=None):
         """A plan from the values an editor confirmed in the admin (the parsed file is not kept)."""
-        return cls(None, data, {})
+        return cls(None, data, {}, report_state=report_state)
 
     @property
     def changes(self):

@@ -3,12 +3,19 @@ transaction through the bundled-data loader."""
 
 from django.db import connection, transaction
 
+from inspections.fingerprint import fingerprint
 from inspections.loader import BundledDataError, Loader
 from inspections.models import (
     Correction,
+    Fact,
+    Finding,
     Inspection,
+    KeyQuestionScore,
     Rating,
+    Recommendation,
     Report,
+    ReportTable,
+    StandardRating,
 )
 from inspections.report_parser import ReportImportError
 from inspections.serialise import serialise_inspection
@@ -59,6 +66,20 @@ def changes_to_published(data):
     return changes
 
 
+def report_state(slug):
+    """The fingerprint of a report and of every row an import of it may write (none: not held)."""
+    return fingerprint(
+        Report.objects.filter(slug=slug),
+        Inspection.objects.filter(report__slug=slug),
+        StandardRating.objects.filter(inspection__report__slug=slug),
+        KeyQuestionScore.objects.filter(inspection__report__slug=slug),
+        Fact.objects.filter(inspection__report__slug=slug),
+        Finding.objects.filter(report__slug=slug),
+        Recommendation.objects.filter(report__slug=slug),
+        ReportTable.objects.filter(report__slug=slug),
+    )
+
+
 def normalise_value(value):
     text = " ".join(str(value).split()).lower()
     try:
@@ -92,10 +113,18 @@ def write(plan, filename, dry_run=False, reason="", editor=""):
             filename, f"this would change published values ({listed}); give the reason for the correction (--reason)"
         )
     with transaction.atomic():
-        # Imports of one report take turns (two editors confirming the same file, a double click):
-        # the second sees what the first wrote, so nothing is written twice.
+        # Imports of one report take turns (two editors confirming the same file, a double click).
+        # The plan and its corrections were worked out against the report as it was then: if another
+        # import or an editor wrote to it since, the second is refused rather than applied blind.
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"import:{plan.data['slug']}"])
+        if plan.report_state is not None and report_state(plan.data["slug"]) != plan.report_state:
+            raise ReportImportError(
+                filename,
+                f"the report '{plan.data['slug']}' changed after this import was prepared (another import or an "
+                "editor saved it first), so nothing was written. Import the file again to see what it would "
+                "change now.",
+            )
         try:
             Loader(partial=True, merge=bool(plan.data.get("merge"))).load_report(filename, plan.data)
         except BundledDataError as error:

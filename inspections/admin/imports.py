@@ -72,6 +72,8 @@ class ReportConfirmForm(forms.Form):
         help_text="The values to write, as read from the report. Correct any value here before saving.",
     )
     uncertain = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The report as the preview saw it: a confirm after another import or edit of it is refused.
+    report_state = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     include = forms.MultipleChoiceField(
         label="Uncertain values to save as well",
         required=False,
@@ -175,6 +177,7 @@ def report_import_view(model_admin, request):
                     "filename": upload.name,
                     "data": json.dumps(plan.data, indent=2, ensure_ascii=False),
                     "uncertain": json.dumps(plan.uncertain, ensure_ascii=False),
+                    "report_state": plan.report_state,
                 }
             )
             preview = {"plan": plan, "extraction": plan.extraction, "exported": exported, "changes": plan.changes}
@@ -192,7 +195,7 @@ def confirm(request, context):
         filename, data = form.cleaned_data["filename"], form.cleaned_data["data"]
         try:
             write(
-                ImportPlan.confirmed(data),
+                ImportPlan.confirmed(data, form.cleaned_data["report_state"] or None),
                 filename,
                 reason=form.cleaned_data["reason"],
                 editor=request.user.get_username(),
