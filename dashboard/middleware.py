@@ -54,7 +54,7 @@ class RejectNulMiddleware:
         ):
             reason = "Addresses may not contain NUL characters."
             if request.path.startswith("/api/"):
-                # The API's error shape (dashboard/api.py), so clients parse one format.
+                # The API's error shape (dashboard/api/base.py), so clients parse one format.
                 body = {"status": 400, "error": "bad_request", "detail": [{"field": None, "reason": reason}]}
                 return JsonResponse(body, status=400)
             return HttpResponseBadRequest(reason, content_type="text/plain")

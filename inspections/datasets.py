@@ -63,14 +63,31 @@ INSPECTION_COLUMNS = [
     ("published", "Date the report was published, as precise as a source states it (YYYY, YYYY-MM or YYYY-MM-DD)."),
     ("framework", "The inspection framework (2018 standards, or Quality & Impact 2016-18)."),
 ]
+# Rows about one inspection (a rating, a score) start with its inspection, read through the row's
+# `inspection`; the publication date and its precision become one column (with_published).
 INSPECTION_FIELDS = [
     "inspection_id",
     "inspection__provider__name",
     "inspection__provider__kind",
     "inspection__owner__name",
     "inspection__report__title",
-    "published",
+    "inspection__report__published",
     "inspection__report__framework__name",
+    "inspection__report__published_precision",
+]
+REPORT_COLUMNS = [
+    ("report", "Title of the inspection report."),
+    ("published", "Date the report was published, as precise as a source states it."),
+    ("inspection_id", "The inspection it belongs to; empty when it is about the report's providers together."),
+    ("provider", "The provider of that inspection; empty for joint text."),
+]
+# Rows of a report's text (a recommendation, a finding) start with the report and the inspection.
+REPORT_FIELDS = [
+    "report__title",
+    "report__published",
+    "report__published_precision",
+    "inspection_id",
+    "inspection__provider__name",
 ]
 
 
@@ -104,72 +121,47 @@ def with_published(row, published_index, precision_index):
     return row
 
 
+def with_rating_label(row, index):
+    row[index] = Rating.label_of(row[index])
+    return row
+
+
 def inspections_rows():
-    return Inspection.objects.order_by("report__published", "provider__name", "pk").values_list(
-        "pk",
-        "provider__name",
-        "provider__kind",
-        "owner__name",
-        "report__title",
-        "report__published",
-        "report__framework__name",
-        "report__published_precision",
+    return Inspection.objects.order_by(
+        "report__published", "provider__name", "pk"
+    ).values_list(
+        "pk",  # the inspection's own columns, read from itself rather than through `inspection`
+        *(field.removeprefix("inspection__") for field in INSPECTION_FIELDS[1:]),
         "overall_rating",
         "owner_text",
         "case_sample_size",
-        "source__title",
-        "source__url",
-        "location",
+        *SOURCE_FIELDS,
     )
 
 
 def convert_inspection(row):
-    row = with_published(row, 5, 7)
-    row[7] = Rating.label_of(row[7])
-    return row
+    return with_rating_label(with_published(row, 5, 7), 7)
+
+
+def rows_per_inspection(model, ordering, fields):
+    """`model`'s rows in publication and provider order: the inspection's columns, `fields`, the source."""
+    ordering = ["inspection__report__published", "inspection__provider__name", *ordering]
+    return model.objects.order_by(*ordering).values_list(*INSPECTION_FIELDS, *fields, *SOURCE_FIELDS)
 
 
 def ratings_rows():
-    return StandardRating.objects.order_by(
-        "inspection__report__published", "inspection__provider__name", "standard__position"
-    ).values_list(
-        *INSPECTION_FIELDS[:5],
-        "inspection__report__published",
-        INSPECTION_FIELDS[6],
-        "inspection__report__published_precision",
-        "standard__code",
-        "standard__name",
-        "rating",
-        "judgement",
-        *SOURCE_FIELDS,
-    )
+    fields = ["standard__code", "standard__name", "rating", "judgement"]
+    return rows_per_inspection(StandardRating, ["standard__position"], fields)
 
 
 def convert_rating(row):
-    row = with_published(row, 5, 7)
-    row[9] = Rating.label_of(row[9])
-    return row
+    return with_rating_label(with_published(row, 5, 7), 9)
 
 
 def scores_rows():
-    return KeyQuestionScore.objects.order_by(
-        "inspection__report__published",
-        "inspection__provider__name",
-        "key_question__standard__position",
-        "key_question__position",
-    ).values_list(
-        *INSPECTION_FIELDS[:5],
-        "inspection__report__published",
-        INSPECTION_FIELDS[6],
-        "inspection__report__published_precision",
-        "key_question__standard__code",
-        "key_question__code",
-        "key_question__text",
-        "percent",
-        "cases_sufficient",
-        "cases_total",
-        *SOURCE_FIELDS,
-    )
+    ordering = ["key_question__standard__position", "key_question__position"]
+    fields = ["key_question__standard__code", "key_question__code", "key_question__text"]
+    return rows_per_inspection(KeyQuestionScore, ordering, [*fields, "percent", "cases_sufficient", "cases_total"])
 
 
 def convert_score(row):
@@ -185,16 +177,7 @@ def facts_rows():
         "inspection__provider__name",
         "subject",
         "metric__name",
-        "label",
-        "value_text",
-        "qualifier",
-        "value",
-        "unit",
-        "period",
-        "national_text",
-        "national_value",
-        "target_text",
-        "target_value",
+        *Fact.FIGURE_FIELDS,
         "is_inverse",
         *SOURCE_FIELDS,
     )
@@ -207,18 +190,14 @@ def convert_fact(row):
     return row
 
 
+def rows_per_report(model, ordering, fields):
+    """`model`'s rows in publication and report order: the report's columns, `fields`, the source."""
+    ordering = ["report__published", "report__title", *ordering]
+    return model.objects.order_by(*ordering).values_list(*REPORT_FIELDS, *fields, *SOURCE_FIELDS)
+
+
 def recommendations_rows():
-    return Recommendation.objects.order_by("report__published", "report__title", "number").values_list(
-        "report__title",
-        "report__published",
-        "report__published_precision",
-        "inspection_id",
-        "inspection__provider__name",
-        "number",
-        "addressee",
-        "text",
-        *SOURCE_FIELDS,
-    )
+    return rows_per_report(Recommendation, ["number"], ["number", "addressee", "text"])
 
 
 def convert_report_row(row):
@@ -226,26 +205,8 @@ def convert_report_row(row):
 
 
 def findings_rows():
-    return Finding.objects.order_by("report__published", "report__title", "position", "pk").values_list(
-        "report__title",
-        "report__published",
-        "report__published_precision",
-        "inspection_id",
-        "inspection__provider__name",
-        "kind",
-        "domain__name",
-        "standard__code",
-        "text",
-        *SOURCE_FIELDS,
-    )
+    return rows_per_report(Finding, ["position", "pk"], ["kind", "domain__name", "standard__code", "text"])
 
-
-REPORT_COLUMNS = [
-    ("report", "Title of the inspection report."),
-    ("published", "Date the report was published, as precise as a source states it."),
-    ("inspection_id", "The inspection it belongs to; empty when it is about the report's providers together."),
-    ("provider", "The provider of that inspection; empty for joint text."),
-]
 
 DATASETS = {
     dataset.slug: dataset

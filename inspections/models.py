@@ -1018,6 +1018,20 @@ class Fact(Sourced):
     )
     position = models.PositiveSmallIntegerField(default=0)
 
+    # The figure and what it is compared with, in the order the loader and the download list them.
+    FIGURE_FIELDS = [
+        "label",
+        "value_text",
+        "qualifier",
+        "value",
+        "unit",
+        "period",
+        "national_text",
+        "national_value",
+        "target_text",
+        "target_value",
+    ]
+
     class Meta:
         ordering = ["position", "id"]
         constraints = [

@@ -1,7 +1,15 @@
 """Test data built in code: a small standards framework and a provider, as in the real catalogue."""
 
 import datetime
+import shutil
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+
+from django import forms
+from django.contrib.auth.models import User
+from django.test import TestCase
+from django.urls import reverse
 
 from inspections.loader import load_bundled_data
 from inspections.models import (
@@ -14,8 +22,10 @@ from inspections.models import (
     Provider,
     ProviderKind,
     Report,
+    Round,
     SourceDocument,
     Standard,
+    StandardRating,
 )
 
 RULES_2018 = {
@@ -38,6 +48,21 @@ STANDARDS_2018 = [
     ("4", "4.1", "Unpaid work", "CRC", False),
     ("4", "4.2", "Through the Gate", "CRC", False),
 ]
+
+# The standard ratings Cheshire and Greater Manchester CRC's 2019 report states (the test bundle
+# holds them; the importer reads them from the report's text).
+CGM_2019_RATINGS = {
+    "1.1": "Good",
+    "1.2": "Requires improvement",
+    "1.3": "Requires improvement",
+    "1.4": "Good",
+    "2.1": "Requires improvement",
+    "2.2": "Inadequate",
+    "2.3": "Inadequate",
+    "2.4": "Requires improvement",
+    "4.1": "Good",
+    "4.2": "Inadequate",
+}
 
 
 def make_standards_framework(slug="standards-2018"):
@@ -98,15 +123,28 @@ class CatalogueMixin:
             slug="cgm-crc", name="Cheshire & Greater Manchester CRC", short_name="CGM", kind=ProviderKind.CRC
         )
         cls.nps = Provider.objects.create(slug="nps-north-west", name="NPS North West", kind=ProviderKind.NPS)
-        cls.report = Report.objects.create(
-            slug="cgm-2019",
-            title="An inspection of Cheshire and Greater Manchester CRC",
-            framework=cls.framework,
-            published=datetime.date(2019, 4, 1),
-            published_precision=DatePrecision.MONTH,
-            document=cls.source,
+        cls.report = cls.make_report(
+            "cgm-2019", "An inspection of Cheshire and Greater Manchester CRC", datetime.date(2019, 4, 1)
         )
         cls.inspection = Inspection.objects.create(report=cls.report, provider=cls.crc, source=cls.source)
+
+    @classmethod
+    def make_report(cls, slug, title, published, precision=DatePrecision.MONTH, **fields):
+        """A report in the catalogue's framework whose document is the catalogue's source."""
+        return Report.objects.create(
+            slug=slug,
+            title=title,
+            framework=cls.framework,
+            published=published,
+            published_precision=precision,
+            document=cls.source,
+            **fields,
+        )
+
+    @classmethod
+    def make_round(cls, slug, name, **fields):
+        """A round of the catalogue's framework, named for short by its slug ('2018-19')."""
+        return Round.objects.create(framework=cls.framework, slug=slug, name=name, short_name=slug, **fields)
 
     @classmethod
     def standard(cls, code):
@@ -121,3 +159,79 @@ TEST_BUNDLE = Path(__file__).resolve().parent / "fixtures" / "bundle"
 
 def load_test_bundle():
     return load_bundled_data(TEST_BUNDLE)
+
+
+@contextmanager
+def edited_test_bundle(report_slug, edit):
+    """A copy of the test bundle in a temporary folder (yielded), with the text of
+    reports/<report_slug>.toml passed through `edit`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "data"
+        shutil.copytree(TEST_BUNDLE, data_dir)
+        path = data_dir / "reports" / f"{report_slug}.toml"
+        path.write_text(edit(path.read_text()))
+        yield data_dir
+
+
+def cgm_2019():
+    """The test bundle's 2019 inspection of Cheshire and Greater Manchester CRC."""
+    return Inspection.objects.get(provider__slug="cheshire-greater-manchester-crc", report__published__year=2019)
+
+
+def admin_form_data(response):
+    """The change form's current values, as a browser would post them back."""
+    data = {}
+    for form in [response.context["adminform"].form] + [
+        f for formset in response.context["inline_admin_formsets"] for f in formset.formset.forms
+    ]:
+        for name in form.fields:
+            value = form[name].value()
+            key = form.add_prefix(name)
+            widget = form.fields[name].widget
+            if value is None:
+                continue
+            if isinstance(widget, forms.MultiWidget):  # a date range: one input per bound
+                parts = value if isinstance(value, list | tuple) else widget.decompress(value)
+                for suffix, part in zip(widget.widgets_names, parts, strict=True):
+                    data[key + suffix] = "" if part is None else str(part)
+            elif isinstance(value, list | tuple):
+                data[key] = [str(v) for v in value]
+            elif isinstance(value, bool):
+                if value:
+                    data[key] = "on"
+            else:
+                data[key] = value
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+    return data
+
+
+class EditorTestCase(TestCase):
+    """The test bundle, and an editor who corrects its 2019 Cheshire and Greater Manchester
+    inspection (`cgm`) in the admin."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_test_bundle()
+        cls.cgm = cgm_2019()
+        cls.editor = User.objects.create_superuser("editor", "editor@example.org", "a-long-test-password")
+
+    def post_edit(self, reason, planning=None, **fields):
+        """Post cgm's admin change form back as the editor would: standard 2.2 rated `planning` (if
+        given), `fields` changed, and `reason` given for the change."""
+        self.client.force_login(self.editor)
+        change_url = reverse("admin:inspections_inspection_change", args=[self.cgm.pk])
+        data = admin_form_data(self.client.get(change_url))
+        if planning is not None:
+            rating = StandardRating.objects.get(inspection=self.cgm, standard__code="2.2")
+            prefix = next(
+                k[:-3]
+                for k, v in data.items()
+                if k.startswith("ratings-") and k.endswith("-id") and str(v) == str(rating.pk)
+            )
+            data[f"{prefix}-rating"] = planning
+        data.update(fields)
+        data["change_reason"] = reason
+        return self.client.post(change_url, data)

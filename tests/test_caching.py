@@ -1,52 +1,19 @@
 """The page cache is never stale: every write bumps the data version that keys it."""
 
-from django import forms
 from django.contrib.auth.models import Group, User
 from django.test import TestCase
 from django.urls import reverse
 
 from inspections.models import DataVersion, Inspection, StandardRating
 from inspections.rules import Rating
-from tests.base import load_test_bundle
-
-
-def admin_form_data(response):
-    """The change form's current values, as a browser would post them back."""
-    data = {}
-    for form in [response.context["adminform"].form] + [
-        f for formset in response.context["inline_admin_formsets"] for f in formset.formset.forms
-    ]:
-        for name in form.fields:
-            value = form[name].value()
-            key = form.add_prefix(name)
-            widget = form.fields[name].widget
-            if value is None:
-                continue
-            if isinstance(widget, forms.MultiWidget):  # a date range: one input per bound
-                parts = value if isinstance(value, list | tuple) else widget.decompress(value)
-                for suffix, part in zip(widget.widgets_names, parts, strict=True):
-                    data[key + suffix] = "" if part is None else str(part)
-            elif isinstance(value, list | tuple):
-                data[key] = [str(v) for v in value]
-            elif isinstance(value, bool):
-                if value:
-                    data[key] = "on"
-            else:
-                data[key] = value
-    for formset in response.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-    return data
+from tests.base import admin_form_data, cgm_2019, load_test_bundle
 
 
 class CacheInvalidationTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         load_test_bundle()
-        cls.inspection = Inspection.objects.get(
-            provider__slug="cheshire-greater-manchester-crc", report__published__year=2019
-        )
+        cls.inspection = cgm_2019()
         cls.other = Inspection.objects.get(provider__slug="west-yorkshire-crc", report__published__year=2020)
         cls.editor = User.objects.create_user("editor", password="a long editor password", is_staff=True)
         cls.editor.groups.add(Group.objects.get(name="Editors"))

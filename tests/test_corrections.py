@@ -3,41 +3,20 @@ its old and new values and reason, and the next view of the page shows the new v
 
 import xml.etree.ElementTree as ET
 
-from django.contrib.auth.models import User
 from django.test import TestCase
 from django.urls import reverse
 
-from inspections.models import Correction, Inspection, StandardRating
+from inspections.models import Correction
 from inspections.rules import Rating
-from tests.base import load_test_bundle
-from tests.test_caching import admin_form_data
+from tests.base import EditorTestCase, load_test_bundle
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-class AdminCorrectionTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        load_test_bundle()
-        cls.cgm = Inspection.objects.get(provider__slug="cheshire-greater-manchester-crc", report__published__year=2019)
-        cls.editor = User.objects.create_superuser("editor", "editor@example.org", "a-long-test-password")
-
+class AdminCorrectionTests(EditorTestCase):
     def edit_in_admin(self, reason="Report p.7 says Good", planning=None, overall=None):
-        self.client.force_login(self.editor)
-        change_url = reverse("admin:inspections_inspection_change", args=[self.cgm.pk])
-        data = admin_form_data(self.client.get(change_url))
-        if planning is not None:
-            rating = StandardRating.objects.get(inspection=self.cgm, standard__code="2.2")
-            prefix = next(
-                k[:-3]
-                for k, v in data.items()
-                if k.startswith("ratings-") and k.endswith("-id") and str(v) == str(rating.pk)
-            )
-            data[f"{prefix}-rating"] = planning
-        if overall is not None:
-            data["overall_rating"] = overall
-        data["change_reason"] = reason
-        response = self.client.post(change_url, data)
+        fields = {} if overall is None else {"overall_rating": overall}
+        response = self.post_edit(reason, planning=planning, **fields)
         self.assertEqual(response.status_code, 302, response.content[:2000])
         self.client.logout()
 

@@ -5,20 +5,7 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from inspections.models import Inspection
-from tests.base import load_test_bundle
-
-CGM_2019 = {
-    "1.1": "Good",
-    "1.2": "Requires improvement",
-    "1.3": "Requires improvement",
-    "1.4": "Good",
-    "2.1": "Requires improvement",
-    "2.2": "Inadequate",
-    "2.3": "Inadequate",
-    "2.4": "Requires improvement",
-    "4.1": "Good",
-    "4.2": "Inadequate",
-}
+from tests.base import CGM_2019_RATINGS, load_test_bundle
 
 
 class ExportInspectionsTests(TestCase):
@@ -40,7 +27,7 @@ class ExportInspectionsTests(TestCase):
     def test_cheshire_and_greater_manchester_2019_ratings_as_the_report_states_them(self):
         data, _ = self.export("--provider", "cheshire-greater-manchester-crc")
         inspection = next(item for item in data if item["published"] == "2019-04-03")
-        self.assertEqual({code: rating["rating"] for code, rating in inspection["ratings"].items()}, CGM_2019)
+        self.assertEqual({code: rating["rating"] for code, rating in inspection["ratings"].items()}, CGM_2019_RATINGS)
         self.assertEqual(inspection["overall_rating"], "Requires improvement")
         self.assertEqual(inspection["kind"], "CRC")
         self.assertEqual(inspection["owner"], "Purple Futures")

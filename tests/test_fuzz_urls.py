@@ -4,8 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from inspections.models import Inspection
-from tests.base import load_test_bundle
+from tests.base import cgm_2019, load_test_bundle
 
 TEXT = st.one_of(
     st.text(max_size=40),
@@ -19,9 +18,7 @@ class UrlFuzzTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         load_test_bundle()
-        cls.inspection = Inspection.objects.get(
-            provider__slug="cheshire-greater-manchester-crc", report__published__year=2019
-        )
+        cls.inspection = cgm_2019()
 
     def assertNoServerError(self, response):
         self.assertLess(response.status_code, 500, response.content[:500])

@@ -6,7 +6,7 @@ import json
 
 from django.test import TestCase
 
-from inspections.models import DatePrecision, Inspection, Report, Round
+from inspections.models import DatePrecision, Inspection, Report
 from inspections.rules import Rating
 from tests.base import CatalogueMixin
 
@@ -17,24 +17,13 @@ class ThamesValleyLikeTests(CatalogueMixin, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.make_catalogue()
-        cls.round = Round.objects.create(
-            framework=cls.framework,
-            slug="2018-19",
-            name="First round of the standards framework",
-            short_name="2018-19",
-            started=datetime.date(2018, 6, 1),
+        cls.round = cls.make_round(
+            "2018-19", "First round of the standards framework", started=datetime.date(2018, 6, 1)
         )
         # The catalogue's 2019 report becomes the undated, rated one; a later one has no rating.
         Report.objects.filter(pk=cls.report.pk).update(published=None, published_precision="", round=cls.round)
         Inspection.objects.filter(pk=cls.inspection.pk).update(overall_rating=Rating.REQUIRES_IMPROVEMENT)
-        later = Report.objects.create(
-            slug="cgm-2020",
-            title="A second inspection",
-            framework=cls.framework,
-            published=datetime.date(2020, 1, 21),
-            published_precision=DatePrecision.DAY,
-            document=cls.source,
-        )
+        later = cls.make_report("cgm-2020", "A second inspection", datetime.date(2020, 1, 21), DatePrecision.DAY)
         cls.unrated = Inspection.objects.create(
             report=later, provider=cls.crc, source=cls.source, overall_rating_note=NOTE
         )

@@ -39,7 +39,9 @@ class PaginationTests(TestCase):
         self.assertEqual(self.client.get("/?page=999").status_code, 200)  # past the end: the last page
 
 
-class AdminFilterTests(TestCase):
+class SuperuserTestCase(TestCase):
+    """The test bundle, with a superuser signed in to the admin for every test."""
+
     @classmethod
     def setUpTestData(cls):
         load_test_bundle()
@@ -48,6 +50,8 @@ class AdminFilterTests(TestCase):
     def setUp(self):
         self.client.force_login(self.superuser)
 
+
+class AdminFilterTests(SuperuserTestCase):
     def test_an_out_of_range_year_is_an_empty_list_with_a_message(self):
         url = reverse("admin:inspections_inspection_changelist")
         for year in ("0", "9" * 20, "-1", "²", "99999"):
@@ -77,15 +81,7 @@ class AdminFilterTests(TestCase):
             self.assertEqual(self.client.get(url, {f"{field}__year": "2024"}).status_code, 200)
 
 
-class ControlCharacterTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        load_test_bundle()
-        cls.superuser = User.objects.create_superuser("root", password="a long superuser password")
-
-    def setUp(self):
-        self.client.force_login(self.superuser)
-
+class ControlCharacterTests(SuperuserTestCase):
     def test_every_admin_form_and_inline_form_refuses_control_characters(self):
         from django.contrib import admin
 

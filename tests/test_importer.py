@@ -17,7 +17,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 from inspections.models import Fact, Finding, Inspection, Recommendation, Report, StandardRating
 from inspections.report_import import build_plan, write
 from inspections.report_parser import MAX_BYTES, ReportImportError, parse_report, read_document
-from tests.base import load_test_bundle
+from tests.base import CGM_2019_RATINGS, load_test_bundle
 from tests.pdf import encrypt, make_pdf
 
 FIXTURES = Path(settings.BASE_DIR) / "tests" / "fixtures" / "reports"
@@ -71,21 +71,7 @@ class StandardsReportParsingTests(TestCase):
 
     def test_the_scrambled_summary_of_ratings_is_read_as_the_report_states_it(self):
         ratings = {code: found.value for code, found in self.extraction.ratings.items()}
-        self.assertEqual(
-            ratings,
-            {
-                "1.1": "Good",
-                "1.2": "Requires improvement",
-                "1.3": "Requires improvement",
-                "1.4": "Good",
-                "2.1": "Requires improvement",
-                "2.2": "Inadequate",
-                "2.3": "Inadequate",
-                "2.4": "Requires improvement",
-                "4.1": "Good",
-                "4.2": "Inadequate",
-            },  # fmt: skip
-        )
+        self.assertEqual(ratings, CGM_2019_RATINGS)
         self.assertEqual(self.extraction.ratings["2.2"].location, "line 25")
         self.assertIn(
             "read in order as the ratings of the standards with none beside them: 1.1, 1.4, 2.1, 2.4, 4.1, 4.2",

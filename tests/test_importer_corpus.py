@@ -367,22 +367,18 @@ class FiguresTests(SimpleTestCase):
 
 
 class ProviderTests(SimpleTestCase):
-    def test_a_title_with_lost_words_and_the_full_running_header(self):
-        extraction = read(
-            "HM Inspectorate of Probation\nAn inspection of probation services in: Humberside, & North Community "
-            "Rehabilitation Company\nOverall rating Requires improvement\n"
-            "Inspection of probation services: Humberside, Lincolnshire & North Yorkshire CRC 2\n"
-        )
+    def assertProvider(self, extraction, slug, uncertain):
         provider = extraction.fields["provider"]
-        self.assertEqual((provider.value, provider.uncertain), ("humberside-lincolnshire-north-yorkshire-crc", False))
+        self.assertEqual((provider.value, provider.uncertain), (slug, uncertain))
 
-    def test_a_title_with_lost_words_alone_is_uncertain(self):
-        extraction = read(
+    def test_a_title_with_lost_words_is_certain_only_with_the_full_running_header(self):
+        title = (
             "HM Inspectorate of Probation\nAn inspection of probation services in: Humberside, & North Community "
             "Rehabilitation Company\nOverall rating Requires improvement\n"
         )
-        provider = extraction.fields["provider"]
-        self.assertEqual((provider.value, provider.uncertain), ("humberside-lincolnshire-north-yorkshire-crc", True))
+        header = "Inspection of probation services: Humberside, Lincolnshire & North Yorkshire CRC 2\n"
+        self.assertProvider(read(title + header), "humberside-lincolnshire-north-yorkshire-crc", uncertain=False)
+        self.assertProvider(read(title), "humberside-lincolnshire-north-yorkshire-crc", uncertain=True)
 
     def test_noise_before_the_title_and_glued_words(self):
         extraction = read(
@@ -399,8 +395,7 @@ class ProviderTests(SimpleTestCase):
             "services managed by Kent, Surrey and Sussex Community Rehabilitation Company\n"
             "Overall rating Requires improvement\n"
         )
-        provider = extraction.fields["provider"]
-        self.assertEqual((provider.value, provider.uncertain), ("bgsw-crc", False))
+        self.assertProvider(extraction, "bgsw-crc", uncertain=False)
         self.assertEqual(extraction.fields["provider_name"].value, "Bristol, Gloucestershire, Somerset and Wiltshire")
 
     def test_an_operator_named_after_run_by_is_not_the_provider(self):
@@ -418,8 +413,7 @@ class ProviderTests(SimpleTestCase):
             "Probation service told to improve\nHM Inspectorate of Probation rated Warwickshire and West Mercia "
             "Community Rehabilitation Company 'Requires improvement'. The probation service supervises offenders."
         )
-        provider = read(text).fields["provider"]
-        self.assertEqual((provider.value, provider.uncertain), ("warwickshire-west-mercia-crc", False))
+        self.assertProvider(read(text), "warwickshire-west-mercia-crc", uncertain=False)
 
     def test_a_short_or_partial_name_once_or_another_provider_or_a_round_is_not_enough(self):
         texts = [

@@ -1,10 +1,7 @@
 """The loader, on the test bundle: what it loads, that loading is idempotent, that a bad file loads
 nothing; and the integrity (not the size) of the real bundled data."""
 
-import shutil
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 from django.db import models
 from django.test import TestCase
@@ -25,7 +22,7 @@ from inspections.models import (
 )
 from inspections.quantities import Qualifier
 from inspections.rules import Rating
-from tests.base import TEST_BUNDLE, load_test_bundle
+from tests.base import TEST_BUNDLE, edited_test_bundle, load_test_bundle
 
 ALL_MODELS = [
     SourceDocument, Provider, Ownership, Report, Inspection, StandardRating, KeyQuestionScore, Fact, Finding,
@@ -107,11 +104,9 @@ class LoaderTests(TestCase):
         self.assertEqual(table.rows[-1][0], "All four clusters Combined")
 
     def test_a_bad_value_loads_nothing_and_names_file_entry_and_field(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            data_dir = Path(tmp) / "data"
-            shutil.copytree(TEST_BUNDLE, data_dir)
-            path = data_dir / "reports" / "essex-crc-2018-10.toml"
-            path.write_text(path.read_text().replace('overall = "Requires improvement"', 'overall = "Excellent"'))
+        with edited_test_bundle(
+            "essex-crc-2018-10", lambda text: text.replace('overall = "Requires improvement"', 'overall = "Excellent"')
+        ) as data_dir:
             Report.objects.filter(slug="essex-crc-2018-10").update(title="Edited title")
             with self.assertRaises(BundledDataError) as raised:
                 load_bundled_data(data_dir)
@@ -123,11 +118,9 @@ class LoaderTests(TestCase):
         self.assertEqual(Report.objects.get(slug="essex-crc-2018-10").title, "Edited title")
 
     def test_a_changed_file_updates_in_place(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            data_dir = Path(tmp) / "data"
-            shutil.copytree(TEST_BUNDLE, data_dir)
-            path = data_dir / "reports" / "essex-crc-2018-10.toml"
-            path.write_text(path.read_text().replace('overall = "Requires improvement"', 'overall = "Good"'))
+        with edited_test_bundle(
+            "essex-crc-2018-10", lambda text: text.replace('overall = "Requires improvement"', 'overall = "Good"')
+        ) as data_dir:
             ids = set(Inspection.objects.values_list("pk", flat=True))
             counts = load_bundled_data(data_dir)
         self.assertEqual(counts["Inspection updated"], 1)
@@ -184,13 +177,13 @@ class RealBundleIntegrityTests(TestCase):
 
 class ControlCharacterTests(TestCase):
     def test_a_control_character_in_a_file_loads_nothing_and_names_the_field(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            data_dir = Path(tmp) / "data"
-            shutil.copytree(TEST_BUNDLE, data_dir)
-            path = data_dir / "reports" / "essex-crc-2018-10.toml"
-            path.write_text(path.read_text().replace('title = "', 'title = "\\u0002', 1))
-            with self.assertRaises(BundledDataError) as raised:
-                load_bundled_data(data_dir)
+        with (
+            edited_test_bundle(
+                "essex-crc-2018-10", lambda text: text.replace('title = "', 'title = "\\u0002', 1)
+            ) as data_dir,
+            self.assertRaises(BundledDataError) as raised,
+        ):
+            load_bundled_data(data_dir)
         self.assertIn(
             "essex-crc-2018-10.toml: report.title: Remove the invisible control character U+0002", str(raised.exception)
         )

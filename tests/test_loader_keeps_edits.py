@@ -1,8 +1,6 @@
 """The database is the record once it is live: a load brings in a newer bundle's values but keeps a
 value an editor or an import changed since, reports it, and keeps every row's id."""
 
-import shutil
-import tempfile
 import threading
 from pathlib import Path
 
@@ -12,7 +10,7 @@ from django.test import TestCase, TransactionTestCase
 from inspections.loader import load_bundled_data
 from inspections.models import Finding, Inspection, StandardRating
 from inspections.rules import Rating
-from tests.base import TEST_BUNDLE, load_test_bundle
+from tests.base import TEST_BUNDLE, edited_test_bundle, load_test_bundle
 
 MODELS = (StandardRating, Finding)
 
@@ -52,15 +50,13 @@ class KeepsEditsTests(TestCase):
 
     def test_a_newer_bundle_value_arrives_where_nobody_changed_it_and_a_clash_is_a_conflict(self):
         rating_id, _ = edit_rating_and_finding()
-        with tempfile.TemporaryDirectory() as tmp:
-            data_dir = Path(tmp) / "data"
-            shutil.copytree(TEST_BUNDLE, data_dir)
-            path = data_dir / "reports" / "west-yorkshire-crc-2020-03.toml"
-            text = path.read_text()
+
+        def correct_two_ratings(text):
             # The bundle corrects 2.2 (nobody touched it) and 2.1 (an editor did): one arrives, one clashes.
             text = text.replace('standard = "2.2"\nrating = "Inadequate"', 'standard = "2.2"\nrating = "Good"')
-            text = text.replace('standard = "2.1"\nrating = "Inadequate"', 'standard = "2.1"\nrating = "Outstanding"')
-            path.write_text(text)
+            return text.replace('standard = "2.1"\nrating = "Inadequate"', 'standard = "2.1"\nrating = "Outstanding"')
+
+        with edited_test_bundle("west-yorkshire-crc-2020-03", correct_two_ratings) as data_dir:
             report = []
             counts = load_bundled_data(data_dir, report=report)
         inspection = Inspection.objects.get(report__slug="west-yorkshire-crc-2020-03")
@@ -73,13 +69,11 @@ class KeepsEditsTests(TestCase):
         inspection = Inspection.objects.get(report__slug="west-yorkshire-crc-2020-03")
         *_, untouched, edited = inspection.findings.order_by("position")
         Finding.objects.filter(pk=edited.pk).update(text="Reworded by an editor.")
-        with tempfile.TemporaryDirectory() as tmp:
-            data_dir = Path(tmp) / "data"
-            shutil.copytree(TEST_BUNDLE, data_dir)
-            path = data_dir / "reports" / "west-yorkshire-crc-2020-03.toml"
-            text = path.read_text()
-            blocks = text.split("[[inspections.findings]]")
-            path.write_text("[[inspections.findings]]".join(blocks[:-2]))  # the last two findings go
+
+        def drop_the_last_two_findings(text):
+            return "[[inspections.findings]]".join(text.split("[[inspections.findings]]")[:-2])
+
+        with edited_test_bundle("west-yorkshire-crc-2020-03", drop_the_last_two_findings) as data_dir:
             load_bundled_data(data_dir)
         remaining = set(inspection.findings.values_list("pk", flat=True))
         self.assertNotIn(untouched.pk, remaining)
@@ -93,22 +87,7 @@ class ConcurrentLoadTests(TransactionTestCase):
         load_test_bundle()
         rating_id, finding_id = edit_rating_and_finding()
         before = ids()
-        errors = []
-
-        def load():
-            try:
-                load_bundled_data(TEST_BUNDLE)
-            except Exception as error:  # noqa: BLE001 - reported to the test below
-                errors.append(error)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=load) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        self.assertEqual(errors, [])
+        self.assertEqual(run_twice_at_once(lambda: load_bundled_data(TEST_BUNDLE)), [])
         self.assertEqual(ids(), before)
         self.assertEqual(StandardRating.objects.get(pk=rating_id).rating, Rating.REQUIRES_IMPROVEMENT)
 
@@ -128,12 +107,12 @@ class ConcurrentImportTests(TransactionTestCase):
             Path(settings.BASE_DIR) / "tests" / "fixtures" / "corpus" / "A" / "west-yorkshire-crc-2020-03--news--2.txt"
         )
         before = Fact.objects.count()
-        written, refused, errors = [], [], []
+        written, refused = [], []
         # Both imports are prepared against the same state before either writes, as two editors
         # confirming one preview, or two commands started together, would be.
         both_prepared = threading.Barrier(2)
 
-        def run():
+        def import_text():
             try:
                 plan = build_plan(
                     path.read_bytes(), path.name, "west-yorkshire-crc", report_slug="west-yorkshire-crc-2020-03"
@@ -142,18 +121,29 @@ class ConcurrentImportTests(TransactionTestCase):
                 written.append(write(plan, path.name))
             except ReportImportError as error:
                 refused.append(str(error))
-            except Exception as error:  # noqa: BLE001 - reported below
-                errors.append(error)
-            finally:
-                connection.close()
 
-        threads = [threading.Thread(target=run) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        self.assertEqual(errors, [])
+        self.assertEqual(run_twice_at_once(import_text), [])
         self.assertEqual((len(written), len(refused)), (1, 1))
         self.assertIn("changed after this import was prepared", refused[0])
         self.assertIn("nothing was written", refused[0])
         self.assertEqual(Fact.objects.count() - before, 1)
+
+
+def run_twice_at_once(work):
+    """Run `work` in two threads at the same time; returns the exceptions they raised."""
+    errors = []
+
+    def run():
+        try:
+            work()
+        except Exception as error:  # noqa: BLE001 - returned to the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

@@ -11,8 +11,7 @@ from django.urls import reverse
 
 from inspections.models import Correction, Inspection, Report, Round, StandardRating
 from inspections.rules import Rating
-from tests.base import load_test_bundle
-from tests.test_caching import admin_form_data
+from tests.base import admin_form_data, load_test_bundle
 
 
 class LostUpdateTests(TestCase):

@@ -7,7 +7,6 @@ import io
 import json
 import xml.etree.ElementTree as ET
 
-from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
@@ -26,8 +25,7 @@ from inspections.models import (
 )
 from inspections.releases import ReleaseError, cut_release
 from inspections.rules import Rating
-from tests.base import load_test_bundle
-from tests.test_caching import admin_form_data
+from tests.base import EditorTestCase, cgm_2019, load_test_bundle
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -48,7 +46,7 @@ class DownloadTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         load_test_bundle()
-        cls.cgm = Inspection.objects.get(provider__slug="cheshire-greater-manchester-crc", report__published__year=2019)
+        cls.cgm = cgm_2019()
 
     def download(self, slug, fmt):
         response = self.client.get(reverse("dashboard:download", args=[slug, fmt]))
@@ -116,35 +114,15 @@ class DownloadTests(TestCase):
         self.assertIn(f"{StandardRating.objects.count()} rows", page)
 
 
-class ReleaseTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        load_test_bundle()
-        cls.cgm = Inspection.objects.get(provider__slug="cheshire-greater-manchester-crc", report__published__year=2019)
-        cls.editor = User.objects.create_superuser("editor", "editor@example.org", "a-long-test-password")
-
-    def edit_planning_in_admin(self, rating, reason):
-        self.client.force_login(self.editor)
-        change_url = reverse("admin:inspections_inspection_change", args=[self.cgm.pk])
-        data = admin_form_data(self.client.get(change_url))
-        planning = StandardRating.objects.get(inspection=self.cgm, standard__code="2.2")
-        prefix = next(
-            k[:-3]
-            for k, v in data.items()
-            if k.startswith("ratings-") and k.endswith("-id") and str(v) == str(planning.pk)
-        )
-        data[f"{prefix}-rating"] = rating
-        data["change_reason"] = reason
-        return self.client.post(change_url, data)
-
+class ReleaseTests(EditorTestCase):
     def test_the_admin_requires_a_reason_and_records_the_correction(self):
-        response = self.edit_planning_in_admin(Rating.GOOD, "")
+        response = self.post_edit("", planning=Rating.GOOD)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Say why you are changing this inspection")
         self.assertEqual(
             StandardRating.objects.get(inspection=self.cgm, standard__code="2.2").rating, Rating.INADEQUATE
         )
-        self.assertEqual(self.edit_planning_in_admin(Rating.GOOD, "Report p.7 says Good").status_code, 302)
+        self.assertEqual(self.post_edit("Report p.7 says Good", planning=Rating.GOOD).status_code, 302)
         correction = Correction.objects.get()
         self.assertEqual(correction.reason, "Report p.7 says Good")
         self.assertEqual(correction.changes, "2.2 Planning rating: 'Inadequate' -> 'Good'")
@@ -155,7 +133,7 @@ class ReleaseTests(TestCase):
         self.assertIn("First release", first.changelog["summary"])
         self.assertEqual(first.files.count(), 2 * len(DATASETS))
         frozen_before = first.files.get(dataset="ratings", format="csv").content
-        self.edit_planning_in_admin(Rating.GOOD, "Report p.7 says Good")
+        self.post_edit("Report p.7 says Good", planning=Rating.GOOD)
         second = cut_release("2026-11")
         changes = second.changelog["rating_changes"]
         self.assertEqual(
@@ -199,7 +177,7 @@ class ReleaseTests(TestCase):
 
     def test_the_atom_feed_announces_releases_and_corrections(self):
         cut_release("2026-10")
-        self.edit_planning_in_admin(Rating.GOOD, "Report p.7 says Good")
+        self.post_edit("Report p.7 says Good", planning=Rating.GOOD)
         self.client.logout()
         response = self.client.get(reverse("dashboard:feed"))
         self.assertEqual(response["Content-Type"], "application/atom+xml; charset=utf-8")
@@ -214,7 +192,7 @@ class CitationTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         load_test_bundle()
-        cls.cgm = Inspection.objects.get(provider__slug="cheshire-greater-manchester-crc", report__published__year=2019)
+        cls.cgm = cgm_2019()
 
     def test_bibtex_escapes_latex_specials(self):
         self.assertEqual(

@@ -5,7 +5,7 @@ from collections import Counter
 from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 
-from inspections.models import Inspection, Provider, ProviderKind, Report, Round
+from inspections.models import Inspection, Provider, ProviderKind, Report
 from inspections.rounds import RoundTally, compare_with_published
 from inspections.rules import Rating
 from tests.base import CatalogueMixin
@@ -59,11 +59,9 @@ class RoundPageTests(CatalogueMixin, TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.make_catalogue()
-        cls.round = Round.objects.create(
-            framework=cls.framework,
-            slug="2019-20",
-            name="Second round",
-            short_name="2019-20",
+        cls.round = cls.make_round(
+            "2019-20",
+            "Second round",
             expected_inspections={"CRC": 2},
             published_totals={"CRC": {"Good": 2}},
             totals_source=cls.source,
@@ -74,9 +72,7 @@ class RoundPageTests(CatalogueMixin, TestCase):
 
     def add_inspection(self, number, rating=Rating.GOOD):
         provider = Provider.objects.create(slug=f"crc-{number}", name=f"CRC {number}", kind=ProviderKind.CRC)
-        report = Report.objects.create(
-            slug=f"r-{number}", title="R", framework=self.framework, document=self.source, round=self.round
-        )
+        report = self.make_report(f"r-{number}", "R", None, "", round=self.round)
         return Inspection.objects.create(report=report, provider=provider, source=self.source, overall_rating=rating)
 
     def test_the_round_page_says_what_is_missing_and_lists_each_inspection(self):

@@ -9,20 +9,17 @@ from django.urls import reverse
 
 from inspections import search
 from inspections.models import (
-    DatePrecision,
     Finding,
     Inspection,
     OwnerGroup,
     Provider,
     ProviderKind,
     Recommendation,
-    Report,
     SearchEntry,
     StandardRating,
 )
 from inspections.rules import Rating
-from tests.base import CatalogueMixin
-from tests.test_caching import admin_form_data
+from tests.base import CatalogueMixin, admin_form_data
 
 
 def results(text, **filters):
@@ -63,14 +60,7 @@ class SearchTests(CatalogueMixin, TestCase):
         )
         other_provider = Provider.objects.create(slug="dtv", name="Durham Tees Valley CRC", kind=ProviderKind.CRC)
         cls.other_owner = OwnerGroup.objects.create(slug="arch", name="ARCC")
-        other_report = Report.objects.create(
-            slug="dtv-2020",
-            title="An inspection of Durham Tees Valley CRC",
-            framework=cls.framework,
-            published=datetime.date(2020, 1, 1),
-            published_precision=DatePrecision.MONTH,
-            document=cls.source,
-        )
+        other_report = cls.make_report("dtv-2020", "An inspection of Durham Tees Valley CRC", datetime.date(2020, 1, 1))
         cls.other = Inspection.objects.create(
             report=other_report, provider=other_provider, owner=cls.other_owner, source=cls.source
         )

@@ -7,16 +7,7 @@ from inspections.quantities import parse_qualified_number
 
 FACT_FIELDS = [
     "metric_id",
-    "label",
-    "value_text",
-    "qualifier",
-    "value",
-    "unit",
-    "period",
-    "national_text",
-    "national_value",
-    "target_text",
-    "target_value",
+    *Fact.FIGURE_FIELDS,
     "comparator_label",
     "comparator_text",
     "is_inverse",

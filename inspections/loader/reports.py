@@ -24,6 +24,10 @@ from inspections.models import (
 )
 
 FINDING_FIELDS = ["kind", "domain_id", "standard_id", "text", "position", "source_id", "location", "quote"]
+RATING_FIELDS = ["standard_id", "rating", "judgement", "narrative", "discretion_note", "source_id", "location", "quote"]
+SCORE_FIELDS = ["key_question_id", "percent", "cases_sufficient", "cases_total", "source_id", "location", "quote"]
+RECOMMENDATION_FIELDS = ["inspection_id", "number", "addressee", "text", "source_id", "location", "quote"]
+TABLE_FIELDS = ["inspection_id", "number", "title", "columns", "rows", "note", "source_id", "location", "quote"]
 
 
 def load_report(loader, path, data):
@@ -102,24 +106,13 @@ def load_recommendations(loader, report, data, inspections):
         # A report on one provider addresses its recommendations to that inspection; a joint
         # Quality & Impact report names the inspection, or none for the CRC and NPS together.
         inspection = named_inspection(loader, inspections, entry, where) if "inspection" in entry else only_inspection
+        values = required_fields(loader, entry, where, "number", "addressee", "text")
         desired.append(
-            Recommendation(
-                report=report,
-                inspection=inspection,
-                number=loader.field(entry, "number", where),
-                addressee=loader.field(entry, "addressee", where),
-                text=loader.field(entry, "text", where),
-                **loader.provenance(entry, where),
-            )
+            Recommendation(report=report, inspection=inspection, **values, **loader.provenance(entry, where))
         )
-    loader.sync_children(
-        Recommendation,
-        report.recommendations.all(),
-        desired,
-        ["inspection_id", "number", "addressee", "text", "source_id", "location", "quote"],
-        "recommendations",
-        "recommendations" in data,
-    )
+    present = "recommendations" in data
+    existing = report.recommendations.all()
+    loader.sync_children(Recommendation, existing, desired, RECOMMENDATION_FIELDS, "recommendations", present)
 
 
 def load_tables(loader, report, data, inspections):
@@ -127,26 +120,15 @@ def load_tables(loader, report, data, inspections):
     for number, entry in enumerate(data.get("tables", [])):
         where = f"tables[{number}]"
         inspection = named_inspection(loader, inspections, entry, where)
-        desired.append(
-            ReportTable(
-                report=report,
-                inspection=inspection,
-                number=loader.field(entry, "number", where),
-                title=loader.field(entry, "title", where),
-                columns=loader.field(entry, "columns", where),
-                rows=loader.field(entry, "rows", where),
-                note=entry.get("note", ""),
-                **loader.provenance(entry, where),
-            )
-        )
-    loader.sync_children(
-        ReportTable,
-        report.tables.all(),
-        desired,
-        ["inspection_id", "number", "title", "columns", "rows", "note", "source_id", "location", "quote"],
-        "tables",
-        "tables" in data,
-    )
+        values = required_fields(loader, entry, where, "number", "title", "columns", "rows")
+        values["note"] = entry.get("note", "")
+        desired.append(ReportTable(report=report, inspection=inspection, **values, **loader.provenance(entry, where)))
+    loader.sync_children(ReportTable, report.tables.all(), desired, TABLE_FIELDS, "tables", "tables" in data)
+
+
+def required_fields(loader, entry, where, *names):
+    """The entry's values of `names`, each required: a missing one fails naming it."""
+    return {name: loader.field(entry, name, where) for name in names}
 
 
 def load_inspection(loader, report, entry, where):
@@ -192,14 +174,14 @@ def load_standard_ratings(loader, inspection, entry, where):
     desired = []
     for number, rating_entry in enumerate(entry.get("ratings", [])):
         rating_where = f"{where}.ratings[{number}]"
-        code = loader.field(rating_entry, "standard", rating_where)
-        if code not in standards:
-            loader.fail(f"{rating_where}.standard", f"{code!r} is not a standard of {framework}")
+        standard = catalogue_entry(
+            loader, standards, rating_entry, "standard", rating_where, f"a standard of {framework}"
+        )
         rating = rating_entry.get("rating")
         desired.append(
             StandardRating(
                 inspection=inspection,
-                standard=standards[code],
+                standard=standard,
                 rating=loader.rating(rating, f"{rating_where}.rating") if rating else None,
                 judgement=rating_entry.get("judgement", ""),
                 narrative=rating_entry.get("narrative", ""),
@@ -207,14 +189,8 @@ def load_standard_ratings(loader, inspection, entry, where):
                 **loader.provenance(rating_entry, rating_where),
             )
         )
-    loader.sync_children(
-        StandardRating,
-        inspection.ratings.all(),
-        desired,
-        ["standard_id", "rating", "judgement", "narrative", "discretion_note", "source_id", "location", "quote"],
-        f"{where}.ratings",
-        "ratings" in entry,
-    )
+    present = "ratings" in entry
+    loader.sync_children(StandardRating, inspection.ratings.all(), desired, RATING_FIELDS, f"{where}.ratings", present)
 
 
 def load_key_question_scores(loader, inspection, entry, where):
@@ -223,27 +199,29 @@ def load_key_question_scores(loader, inspection, entry, where):
     desired = []
     for number, score_entry in enumerate(entry.get("scores", [])):
         score_where = f"{where}.scores[{number}]"
-        code = loader.field(score_entry, "key_question", score_where)
-        if code not in questions:
-            loader.fail(f"{score_where}.key_question", f"{code!r} is not a key question of {framework}")
+        question = catalogue_entry(
+            loader, questions, score_entry, "key_question", score_where, f"a key question of {framework}"
+        )
         desired.append(
             KeyQuestionScore(
                 inspection=inspection,
-                key_question=questions[code],
+                key_question=question,
                 percent=Decimal(str(loader.field(score_entry, "percent", score_where))),
                 cases_sufficient=score_entry.get("cases_sufficient"),
                 cases_total=score_entry.get("cases_total"),
                 **loader.provenance(score_entry, score_where),
             )
         )
-    loader.sync_children(
-        KeyQuestionScore,
-        inspection.scores.all(),
-        desired,
-        ["key_question_id", "percent", "cases_sufficient", "cases_total", "source_id", "location", "quote"],
-        f"{where}.scores",
-        "scores" in entry,
-    )
+    present = "scores" in entry
+    loader.sync_children(KeyQuestionScore, inspection.scores.all(), desired, SCORE_FIELDS, f"{where}.scores", present)
+
+
+def catalogue_entry(loader, catalogue, entry, name, where, what):
+    """The catalogue's item (standard, key question) whose code the entry gives as `name`."""
+    code = loader.field(entry, name, where)
+    if code not in catalogue:
+        loader.fail(f"{where}.{name}", f"{code!r} is not {what}")
+    return catalogue[code]
 
 
 def finding_values(loader, framework, entry, where):

@@ -1,16 +1,17 @@
 """Type-to-find for the compare page's chooser (`static/js/compare.js`): inspections matching the
 words typed, at most MAX_MATCHES of them, so an answer weighs the same at any scale.
 
-In its own module while dashboard/api.py is split up; api.py registers it by importing it last.
 """
 
-from ninja import Field, Query, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 
-from dashboard.api import ERRORS, Kind, RatingLabel, absolute, api
+from dashboard.api.base import ERRORS, Kind, RatingLabel, links
 from dashboard.caching import cached_page
 from dashboard.forms import MAX_MATCHES, first_matches, inspections_matching
 from inspections.rules import Rating
+
+router = Router()
 
 
 class Suggestion(Schema):
@@ -29,7 +30,7 @@ class Suggestions(Schema):
     more: bool = Field(description="More inspections match than are listed: add a word or a year to narrow them.")
 
 
-@api.get(
+@router.get(
     "/suggest/inspections",
     response={200: Suggestions, **ERRORS},
     url_name="suggest_inspections",
@@ -55,8 +56,7 @@ def suggest_inspections(
             "kind": i.provider.kind,
             "published": i.report.published_iso,
             "overall_rating": Rating.label_of(i.overall_rating),
-            "url": absolute(request, "dashboard:inspection", i.pk),
-            "api_url": absolute(request, "api:inspection", i.pk),
+            **links(request, "inspection", i.pk),
         }
         for i in found
     ]
