@@ -174,6 +174,9 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A process reads the data version at most this often, so a page cache hit runs no query; another
+# process's change to the data shows within this many seconds (dashboard/caching.py). Tests use 0.
+DATA_VERSION_SECONDS = float(os.environ.get("DATA_VERSION_SECONDS", "1"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
