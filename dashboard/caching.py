@@ -60,7 +60,7 @@ PAGE_PARAMETERS = {
     "dashboard.views.accessibility": (),
     "dashboard.views.provider_detail": EMBED,
     "dashboard.views.owner_list": EMBED,
-    "dashboard.views.owner_detail": EMBED,
+    "dashboard.views.owner_detail": ("page", "providers_page", *EMBED),
     "dashboard.views.inspection_detail": EMBED,
     "dashboard.views.inspection_standard": EMBED,
     "dashboard.views.standard_detail": ("page", *EMBED),

@@ -235,19 +235,43 @@ def owner_list(request):
     )
 
 
+OWNER_ROWS_PER_PAGE = 50
+
+
+def page_of(request, rows, parameter, per_page):
+    """One page of `rows` by the query parameter `parameter`; a page that does not exist is a 404.
+    Returns the page and the query string without that parameter, for the page links."""
+    page = Paginator(rows, per_page).get_page(request.GET.get(parameter))
+    if request.GET.get(parameter) not in (None, str(page.number)):
+        raise Http404("No such page.")
+    query = request.GET.copy()
+    query.pop(parameter, None)
+    return page, query.urlencode()
+
+
 @cached_page
 def owner_detail(request, slug):
+    """An owner's providers and its inspections, each list paginated (an owner may have hundreds)."""
     owner = get_object_or_404(OwnerGroup, slug=slug)
-    ownerships = owner.ownerships.select_related("provider").order_by("provider__name", "period")
+    ownerships = owner.ownerships.select_related("provider").order_by("provider__name", "period", "pk")
     inspections = (
         owner.inspections.select_related("provider", "report__framework")
-        .order_by("provider__name", "report__published")
+        .order_by("provider__name", "report__published", "pk")
         .annotate(recorded=Count("ratings", distinct=True))
     )
+    providers_page, providers_query = page_of(request, ownerships, "providers_page", OWNER_ROWS_PER_PAGE)
+    inspections_page, inspections_query = page_of(request, inspections, "page", OWNER_ROWS_PER_PAGE)
     return render(
         request,
         "dashboard/owner.html",
-        {"owner": owner, "ownerships": ownerships, "inspections": inspections, "title": owner.name},
+        {
+            "owner": owner,
+            "ownerships": providers_page,
+            "providers_query": providers_query,
+            "inspections": inspections_page,
+            "inspections_query": inspections_query,
+            "title": owner.name,
+        },
     )
 
 
