@@ -57,6 +57,13 @@ class LegendEntry:
     shape: str = "circle"  # circle, line (line and dot), diamond-open, dash, square, circle-open
 
 
+# The rating palette as a key, for charts whose plotly figure has no legend of its own.
+RATING_KEY = [
+    *(LegendEntry(rating.label, RATING_COLOURS[rating], "square") for rating in reversed(Rating)),
+    LegendEntry(NOT_RECORDED, "#ffffff", "square"),
+]
+
+
 def trace(kind, **properties):
     """One plotly trace ("bar", "scatter", "sunburst") as plain data."""
     return {"type": kind, **properties}

@@ -3,9 +3,9 @@
 from dashboard.charts.base import (
     NOT_RECORDED,
     RATING_COLOURS,
+    RATING_KEY,
     RATING_PATTERNS,
     Chart,
-    LegendEntry,
     figure,
     plain_layout,
     trace,
@@ -13,11 +13,6 @@ from dashboard.charts.base import (
 )
 from inspections.rules import Rating
 
-# The rating palette as a key, for charts whose plotly figure has no legend of its own.
-RATING_KEY = [
-    *(LegendEntry(rating.label, RATING_COLOURS[rating], "square") for rating in reversed(Rating)),
-    LegendEntry(NOT_RECORDED, "#ffffff", "square"),
-]
 # Where an inspection with no overall rating sits on the timeline's scale, below Inadequate.
 NO_OVERALL = -1
 
