@@ -665,14 +665,19 @@ class InspectionQuerySet(models.QuerySet):
             *(
                 When(
                     rating=rating.value,
+                    # The outer row's framework: no join back from each rating to its framework.
                     then=Cast(
-                        KeyTextTransform(rating.label, "inspection__report__framework__rating_points"), IntegerField()
+                        KeyTextTransform(rating.label, OuterRef("report__framework__rating_points")), IntegerField()
                     ),
                 )
                 for rating in Rating
             )
         )
-        recorded = StandardRating.objects.filter(inspection=OuterRef("pk"), rating__isnull=False).values("inspection")
+        recorded = (
+            StandardRating.objects.filter(inspection=OuterRef("pk"), rating__isnull=False)
+            .order_by()
+            .values("inspection")
+        )
         return self.annotate(
             total_score=Subquery(recorded.annotate(total=Sum(points)).values("total")),
             ratings_recorded=Coalesce(Subquery(recorded.annotate(n=Count("pk")).values("n")), 0),
