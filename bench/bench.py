@@ -102,8 +102,11 @@ def prepare(base, name, scale):
     manage(environment, "load_bundled_data")
     generated = ""
     if scale > 1:
+        # Bulk generation is no page request: no production statement timeout on a busy machine.
         result = subprocess.run([PYTHON, "manage.py", "generate_synthetic", "--scale", str(scale), "--force"], cwd=ROOT,
-                                env=environment, capture_output=True, text=True, check=True)  # fmt: skip
+                                env={**environment, "DB_STATEMENT_TIMEOUT_MS": "600000"}, capture_output=True, text=True)  # fmt: skip
+        if result.returncode:
+            raise SystemExit(f"generate_synthetic failed:\n{result.stderr[-3000:]}")
         generated = result.stdout.strip()
     manage(
         environment,
@@ -367,6 +370,7 @@ def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     started = time.monotonic()
+    load_before = os.getloadavg()[0]
     base = server_url()
     report = {"date": f"{datetime.date.today():%-d %B %Y}", "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
               f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, Python {platform.python_version()}"}  # fmt: skip
@@ -379,6 +383,8 @@ def main():
         for scale in (1, 100):
             psql(base, f'DROP DATABASE IF EXISTS "{DATABASE_PREFIX}{scale}"')
     report["minutes"] = (time.monotonic() - started) / 60
+    # The machine may be shared: its load says how far the figures are from an idle machine's.
+    report["load"] = f"load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
     write_results(report, scales)
 
 
@@ -386,7 +392,7 @@ def write_results(report, scales):
     s1, s100 = scales[1], scales[100]
     lines = ["# Benchmark results", "",
              f"{report['date']}; {report['machine']}. `make bench` writes this file's first sections "
-             f"(this run: {report['minutes']:.1f} minutes) and keeps the others.", "",
+             f"(this run: {report['minutes']:.1f} minutes; {report['load']}) and keeps the others.", "",
              *throughput_lines(s100), *page_lines(s1, s100), *download_lines(s1, s100), "## Page weight (Chromium, bytes transferred, scale 1)", ""]  # fmt: skip
     for name, (first, repeat) in s1["weight"].items():
         lines.append(f"- {name}: first visit {first / 1024:.0f} KB, repeat visit {repeat / 1024:.1f} KB")
