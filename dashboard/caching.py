@@ -161,6 +161,18 @@ class VersionClock:
 data_version = VersionClock()
 
 
+def once_per_version(name, compute):
+    """A value derived from the data (a national distribution, say), computed once per data version
+    and shared by every page and process that asks for it by `name` (the page cache holds it)."""
+    version, _changed_at = data_version.current()
+    key = f"value:v{version}:{name}"
+    value = page_cache.get(key)
+    if value is None:
+        value = compute()
+        page_cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
 def forget_version_on_commit(sender, **kwargs):
     # After the commit, so a request racing the write cannot keep the old version for a second.
     transaction.on_commit(data_version.forget)

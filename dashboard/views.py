@@ -20,7 +20,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from dashboard import charts
-from dashboard.caching import allow_framing, cache_status, cached_page
+from dashboard.caching import allow_framing, cache_status, cached_page, once_per_version
 from dashboard.filters import LeagueTableFilter
 from dashboard.forms import CompareForm, SearchForm
 from dashboard.tables import LeagueTable
@@ -103,7 +103,8 @@ def home(request):
     # From the filtered inspections without the table's per-row subqueries, which would otherwise
     # be computed for every matching inspection, not just the page shown.
     completeness = filterset.qs.completeness()
-    distribution = national_distribution(standards)
+    # The same for every filter, order and page of the table: computed once per data version.
+    distribution = once_per_version("national-distribution", lambda: national_distribution(standards))
     return render_page(
         request,
         "dashboard/home.html",

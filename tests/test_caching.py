@@ -1,7 +1,9 @@
 """The page cache is never stale: every write bumps the data version that keys it."""
 
 from django.contrib.auth.models import Group, User
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dashboard.caching import data_version
@@ -151,3 +153,17 @@ class VersionReuseTests(TestCase):
             with self.assertNumQueries(1):
                 data_version.current()
             self.assertEqual(data_version.value[0], DataVersion.current()[0])
+
+    def test_the_national_distribution_is_computed_once_per_data_version(self):
+        with CaptureQueriesContext(connection) as first:
+            home = self.client.get(reverse("dashboard:home"))
+        with CaptureQueriesContext(connection) as other_order:
+            by_date = self.client.get(reverse("dashboard:home") + "?sort=-published")
+        self.assertEqual(len(other_order), len(first) - 2)  # its two queries not run again
+        self.assertEqual(by_date.context["charts"], home.context["charts"])
+        planning = StandardRating.objects.filter(inspection=self.inspection, standard__code="2.2")
+        planning.update(rating=Rating.OUTSTANDING)
+        with CaptureQueriesContext(connection) as after_a_change:
+            changed = self.client.get(reverse("dashboard:home") + "?sort=provider")
+        self.assertEqual(len(after_a_change), len(first))
+        self.assertNotEqual(changed.context["charts"], home.context["charts"])
