@@ -449,9 +449,7 @@ def standard_detail(request, framework, code):
             ),
         )
     )
-    page = Paginator(ranking, RANKING_PER_PAGE).get_page(request.GET.get("page"))
-    if request.GET.get("page") not in (None, str(page.number)):
-        raise Http404("No such page of the ranking.")
+    page, query_without_page = page_of(request, ranking, "page", RANKING_PER_PAGE)
     latest_ids = Inspection.objects.latest_per_provider().values("pk")
     latest_on_page = set(
         Inspection.objects.filter(pk__in=[i.pk for i in page.object_list], id__in=latest_ids).values_list(
@@ -476,8 +474,6 @@ def standard_detail(request, framework, code):
             f"the latest inspection of {latest_total} providers",
         )
     scores = {i: {s.key_question_id: s for s in i.standard_scores} for i in page.object_list if i.standard_scores}
-    query = request.GET.copy()
-    query.pop("page", None)
     return render_page(
         request,
         "dashboard/standard.html",
@@ -485,7 +481,7 @@ def standard_detail(request, framework, code):
             "standard": standard,
             "ranking": rows,
             "page": page,
-            "query_without_page": query.urlencode(),
+            "query_without_page": query_without_page,
             "title": f"{standard.code} {standard.name}",
         },
         [distribution, charts.standard_scores_dot_plot(standard, scores, bands=standard.framework.key_question_bands)],
@@ -592,16 +588,12 @@ def search_page(request):
     if not parsed.is_searchable:
         return render(request, "dashboard/search.html", context)
     results = search.search(parsed, **form.filters())
-    page = Paginator(results, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    if request.GET.get("page") not in (None, str(page.number)):
-        raise Http404("No such page of results.")
+    page, query_without_page = page_of(request, results, "page", SEARCH_RESULTS_PER_PAGE)
     sources = search.sources_of(page.object_list)
     for entry in page.object_list:
         entry.headline_html = search.highlighted_phrases(search.snippet(entry.headline, entry.body), parsed.text)
         entry.heading_html = search.highlighted_phrases(search.highlighted(entry.heading_headline), parsed.text)
         entry.passage_source = sources.get((entry.kind, entry.source_id))
     context["name_matches"] = search.name_matches(parsed.text)
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
-    context.update(page=page, searched=True, query_without_page=query_without_page.urlencode())
+    context.update(page=page, searched=True, query_without_page=query_without_page)
     return render(request, "dashboard/search.html", context)
