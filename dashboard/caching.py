@@ -161,11 +161,11 @@ class VersionClock:
 data_version = VersionClock()
 
 
-def once_per_version(name, compute):
+def once_per_version(request, name, compute):
     """A value derived from the data (a national distribution, say), computed once per data version
-    and shared by every page and process that asks for it by `name` (the page cache holds it)."""
-    version, _changed_at = data_version.current()
-    key = f"value:v{version}:{name}"
+    and shared by every page and process that asks for it by `name` (the page cache holds it).
+    The version is the one the cached page is keyed on, so page and value always agree."""
+    key = f"value:v{request.data_version}:{name}"
     value = page_cache.get(key)
     if value is None:
         value = compute()
@@ -210,6 +210,7 @@ def cached_page(view=None, *, params=None):
         request.GET = query
         request.META["QUERY_STRING"] = query.urlencode()
         version, changed_at = data_version.current()
+        request.data_version = version
         identity = f"{request.get_host()}\n{request.path}\n{request.META['QUERY_STRING']}"
         path_hash = hashlib.sha256(identity.encode()).hexdigest()[:24]
         # Citations on a page carry today's date as the access date, so a page is kept for a day at most.

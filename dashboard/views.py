@@ -104,7 +104,7 @@ def home(request):
     # be computed for every matching inspection, not just the page shown.
     completeness = filterset.qs.completeness()
     # The same for every filter, order and page of the table: computed once per data version.
-    distribution = once_per_version("national-distribution", lambda: national_distribution(standards))
+    distribution = once_per_version(request, "national-distribution", lambda: national_distribution(standards))
     return render_page(
         request,
         "dashboard/home.html",
