@@ -33,8 +33,8 @@ from urllib.parse import quote
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from stack import PYTHON, ROOT, free_port, inspection_ids, manage, production_environment, start_gunicorn  # noqa: E402
 
-COLD_REQUESTS = 30
-WARM_REQUESTS = 100
+COLD_REQUESTS = 20
+WARM_REQUESTS = 50
 WRK_SECONDS = 10
 WRK_CONNECTIONS = 32
 WORKERS = 3  # as deploy/gunicorn.conf.py's default
@@ -98,18 +98,19 @@ def prepare(base, name, scale):
     psql(base, f'DROP DATABASE IF EXISTS "{name}"')
     psql(base, f'CREATE DATABASE "{name}"')
     environment = production_environment(f"{base}/{name}", LOG_LEVEL="CRITICAL", REDIS_URL=REDIS_URL)
-    manage(environment, "migrate", "--noinput")
-    manage(environment, "load_bundled_data")
+    # Setting up is no page request: no production statement timeout on a busy machine.
+    bulk = {**environment, "DB_STATEMENT_TIMEOUT_MS": "600000"}
+    manage(bulk, "migrate", "--noinput")
+    manage(bulk, "load_bundled_data")
     generated = ""
     if scale > 1:
-        # Bulk generation is no page request: no production statement timeout on a busy machine.
         result = subprocess.run([PYTHON, "manage.py", "generate_synthetic", "--scale", str(scale), "--force"], cwd=ROOT,
-                                env={**environment, "DB_STATEMENT_TIMEOUT_MS": "600000"}, capture_output=True, text=True)  # fmt: skip
+                                env=bulk, capture_output=True, text=True)  # fmt: skip
         if result.returncode:
             raise SystemExit(f"generate_synthetic failed:\n{result.stderr[-3000:]}")
         generated = result.stdout.strip()
     manage(
-        environment,
+        bulk,
         "shell",
         "--no-imports",
         "-c",
