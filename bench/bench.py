@@ -169,7 +169,8 @@ def query_counts(environment, paths):
         "print(json.dumps(out))"
     )
     result = subprocess.run([PYTHON, "manage.py", "shell", "--no-imports", "-c", script], cwd=ROOT,
-                            env={**environment, "DEBUG": "true", "DATA_VERSION_SECONDS": "0"}, check=True, capture_output=True, text=True)  # fmt: skip
+                            env={**environment, "DEBUG": "true", "DATA_VERSION_SECONDS": "0", "DB_STATEMENT_TIMEOUT_MS": "600000"},
+                            check=True, capture_output=True, text=True)  # fmt: skip
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -318,6 +319,7 @@ print(json.dumps({name: queryset.explain(analyze=True).splitlines() for name, qu
 
 
 def explain(environment):
+    environment = {**environment, "DB_STATEMENT_TIMEOUT_MS": "600000"}  # EXPLAIN ANALYZE on a busy machine
     result = subprocess.run([PYTHON, "manage.py", "shell", "--no-imports", "-c", EXPLAIN_SCRIPT], cwd=ROOT, env=environment,
                             check=True, capture_output=True, text=True)  # fmt: skip
     return json.loads(result.stdout.strip().splitlines()[-1])
