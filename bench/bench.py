@@ -175,11 +175,26 @@ def query_counts(environment, paths):
 
 
 def timed(url):
+    """(milliseconds, bytes, status) of one request; a request unanswered after 30 s counts as 30 s
+    and status 0 (reported as an error), rather than ending the run."""
     started = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=30) as response:
-        body = response.read()
-        status = response.status
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            body = response.read()
+            status = response.status
+    except (TimeoutError, OSError) as error:
+        print(f"no answer from {url}: {error}", file=sys.stderr)
+        body, status = b"", 0
     return (time.perf_counter() - started) * 1000, len(body), status
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)
 
 
 def percentile(values, fraction):
@@ -337,8 +352,7 @@ def measure_scale(base, scale):
     try:
         cold = measure_cold(url, paths, version)
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop(process)
         version.close()
     process, url = start_gunicorn(environment, workers=WORKERS)
     try:
@@ -352,8 +366,7 @@ def measure_scale(base, scale):
         if scale == 1:
             entry["weight"] = page_weight(url, {"home": "/", "inspection": paths["inspection"]})
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop(process)
     return entry
 
 
