@@ -66,7 +66,7 @@ PAGE_PARAMETERS = {
     "dashboard.views.standard_detail": ("page", *EMBED),
     "dashboard.views.standard_list": (),
     "dashboard.views.compare": ("inspection", "with", *EMBED),
-    "dashboard.views.provider_list": (),
+    "dashboard.views.provider_list": ("page",),
     "dashboard.views.search_page": ("q", "provider", "owner", "standard", "framework", "year", "kind", "page"),
     "dashboard.round_views.round_list": EMBED,
     "dashboard.round_views.round_detail": EMBED,
