@@ -206,6 +206,8 @@ def measure_cold(url, paths, version, requests=COLD_REQUESTS):
     """Each request after the data version is advanced: the render an editor's change causes."""
     rows = {}
     for name, path in paths.items():
+        for _ in range(2 * WORKERS):
+            timed(url + path)  # a running server: each worker has compiled the page's templates once
         cold = []
         for _ in range(requests):
             version.advance()
