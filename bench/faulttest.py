@@ -68,10 +68,112 @@ def export_report(environment):
     return [item for item in json.loads(result.stdout) if item["framework"] == "quality-impact-2016"]
 
 
+class Load:
+    """Page requests every 50 ms, each kept as (start, status, seconds), and imports of one report
+    again and again (each one transaction), until stopped."""
+
+    def __init__(self, url, environment):
+        self.url, self.environment = url, environment
+        self.samples = []
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self.read), threading.Thread(target=self.write)]
+
+    def read(self):
+        while not self.stop.is_set():
+            started = time.monotonic()
+            try:
+                status = urllib.request.urlopen(self.url + "/", timeout=10).status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            except OSError:
+                status = 0
+            self.samples.append((started, status, time.monotonic() - started))
+            time.sleep(0.05)
+
+    def write(self):
+        while not self.stop.is_set():
+            subprocess.run([PYTHON, "manage.py", "import_report", str(REPORT)], cwd=ROOT, env=self.environment,
+                           capture_output=True)  # fmt: skip
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=60)
+
+
+def break_things(server, socket_dir, url):
+    """Stop PostgreSQL mid-load and start it again, then the same with Redis; returns when each
+    happened and what /readyz said around the Redis outage."""
+    marks = {}
+    time.sleep(3)
+    marks["stopped"] = time.monotonic()
+    pg_ctl(server, "-m", "immediate", "stop")
+    time.sleep(5)
+    marks["started"] = time.monotonic()
+    pg_ctl(server, "-w", "-o", '-h ""', "-o", f"-k {socket_dir}", "-l", str(server.log), "start")
+    time.sleep(4)
+    # Redis: stop it mid-load (no save), watch pages and /readyz, start it again.
+    marks["ready_before_redis_stop"] = get(url + "/readyz/")
+    marks["redis_stopped"] = time.monotonic()
+    subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True)
+    time.sleep(1)
+    marks["ready_during_redis_outage"] = get(url + "/readyz/")
+    time.sleep(3)
+    marks["redis_started"] = time.monotonic()
+    start_redis()
+    time.sleep(6)  # past the cache's back-off (dashboard.caching.CACHE_RETRY_SECONDS)
+    marks["ready_after_redis"] = get(url + "/readyz/")
+    return marks
+
+
+def judge(samples, marks):
+    """What went wrong, in words, and the summary figures. A request in flight at the moment of the
+    stop may fail either way: judge only those that finished before it, and those begun during."""
+    stopped_at, started_at = marks["stopped"], marks["started"]
+    before = [s for s in samples if s[0] + s[2] < stopped_at]
+    outage = [s for s in samples if stopped_at <= s[0] < started_at]
+    after = [s for s in samples if started_at <= s[0] < marks["redis_stopped"]]
+    redis_outage = [s for s in samples if marks["redis_stopped"] <= s[0] < marks["redis_started"]]
+    redis_after = [s for s in samples if s[0] >= marks["redis_started"]]
+    first_503 = next((s for s in outage if s[1] == 503), None)
+    first_ok = next((s for s in after if s[1] == 200), None)
+    slowest = max((s[2] for s in outage), default=0)
+    other = sorted({s[1] for s in outage} - {503})
+    during, after_redis = marks["ready_during_redis_outage"], marks["ready_after_redis"]
+    checks = [
+        (before and all(s[1] == 200 for s in before),
+         f"pages did not answer 200 before the stop: {sorted((round(s[2], 2), s[1]) for s in before)}"),
+        (first_503 is not None, "no 503 while the database was down"),
+        (not other, f"answers other than 503 while the database was down: {other}"),
+        (slowest < 2, f"an answer took {slowest:.2f}s while the database was down (limit 2s)"),
+        (first_ok is not None, "the site did not recover after the database came back"),
+        (redis_outage and all(s[1] == 200 for s in redis_outage + redis_after),
+         "pages did not all answer 200 while Redis was down or after: "
+         f"{sorted({s[1] for s in redis_outage + redis_after})} ({len(redis_outage)} during the outage)"),
+        (marks["ready_before_redis_stop"] == (200, "ok"), f"/readyz before Redis stopped: {marks['ready_before_redis_stop']}"),
+        (during[0] == 200 and "degraded" in during[1], f"/readyz did not report Redis as degraded: {during}"),
+        (after_redis == (200, "ok"), f"/readyz after Redis came back: {after_redis}"),
+    ]  # fmt: skip
+    summary = (
+        f"SUMMARY requests={len(samples)} before={len(before)} outage={len(outage)} after={len(after)} "
+        f"first_503_after={(first_503[0] + first_503[2] - stopped_at) if first_503 else float('nan'):.2f}s "
+        f"slowest_during_outage={slowest:.2f}s "
+        f"recovered_after={(first_ok[0] + first_ok[2] - started_at) if first_ok else float('nan'):.2f}s",
+        f"REDIS requests_during_outage={len(redis_outage)} statuses={sorted({s[1] for s in redis_outage})} "
+        f"slowest_during_outage={max((s[2] for s in redis_outage), default=0):.2f}s "
+        f"readyz_during_outage={during[1]!r} readyz_after={after_redis[1]!r}",
+    )
+    return [message for passed, message in checks if not passed], summary
+
+
 def main():
     import pgserver
 
-    failures = []
     with tempfile.TemporaryDirectory(prefix="faulttest-") as directory:
         server = pgserver.get_server(Path(directory) / "pgdata", cleanup_mode="stop")
         socket_dir = server.get_postmaster_info().socket_dir
@@ -86,107 +188,20 @@ def main():
         manage(environment, "import_report", str(REPORT))
         baseline = export_report(environment)
         process, url = start_gunicorn(environment, workers=2)
-        samples = []  # (time, status, seconds)
-        stop = threading.Event()
-
-        def load():
-            while not stop.is_set():
-                started = time.monotonic()
-                try:
-                    status = urllib.request.urlopen(url + "/", timeout=10).status
-                except urllib.error.HTTPError as error:
-                    status = error.code
-                except OSError:
-                    status = 0
-                samples.append((started, status, time.monotonic() - started))
-                time.sleep(0.05)
-
-        def write_loop():
-            # Imports of one report, again and again: each is one transaction.
-            while not stop.is_set():
-                subprocess.run([PYTHON, "manage.py", "import_report", str(REPORT)], cwd=ROOT, env=environment,
-                               capture_output=True)  # fmt: skip
-
-        threads = [threading.Thread(target=load), threading.Thread(target=write_loop)]
-        for thread in threads:
-            thread.start()
         try:
-            time.sleep(3)
-            stopped_at = time.monotonic()
-            pg_ctl(server, "-m", "immediate", "stop")
-            time.sleep(5)
-            started_at = time.monotonic()
-            pg_ctl(server, "-w", "-o", '-h ""', "-o", f"-k {socket_dir}", "-l", str(server.log), "start")
-            time.sleep(4)
-            # Redis: stop it mid-load (no save), watch pages and /readyz, start it again.
-            ready_before_redis_stop = get(url + "/readyz/")
-            redis_stopped_at = time.monotonic()
-            subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True)
-            time.sleep(1)
-            ready_during_redis_outage = get(url + "/readyz/")
-            time.sleep(3)
-            redis_started_at = time.monotonic()
-            start_redis()
-            time.sleep(6)  # past the cache's back-off (dashboard.caching.CACHE_RETRY_SECONDS)
-            ready_after_redis = get(url + "/readyz/")
+            with Load(url, environment) as load:
+                marks = break_things(server, socket_dir, url)
         finally:
             if not redis_up():
                 start_redis()
-            stop.set()
-            for thread in threads:
-                thread.join(timeout=60)
             process.terminate()
             process.wait(timeout=30)
-
-        # A request in flight at the moment of the stop may fail either way: judge only those that
-        # finished before the stop, and those that began during the outage.
-        before = [s for s in samples if s[0] + s[2] < stopped_at]
-        outage = [s for s in samples if stopped_at <= s[0] < started_at]
-        after = [s for s in samples if started_at <= s[0] < redis_stopped_at]
-        redis_outage = [s for s in samples if redis_stopped_at <= s[0] < redis_started_at]
-        redis_after = [s for s in samples if s[0] >= redis_started_at]
-        first_503 = next((s for s in outage if s[1] == 503), None)
-        first_ok = next((s for s in after if s[1] == 200), None)
-        slowest = max((s[2] for s in outage), default=0)
-        other = sorted({s[1] for s in outage} - {503})
-        if not before or any(s[1] != 200 for s in before):
-            failures.append(
-                f"pages did not answer 200 before the stop: {sorted((round(s[2], 2), s[1]) for s in before)}"
-            )
-        if first_503 is None:
-            failures.append("no 503 while the database was down")
-        if other:
-            failures.append(f"answers other than 503 while the database was down: {other}")
-        if slowest >= 2:
-            failures.append(f"an answer took {slowest:.2f}s while the database was down (limit 2s)")
-        if first_ok is None:
-            failures.append("the site did not recover after the database came back")
-        if not redis_outage or any(s[1] != 200 for s in redis_outage + redis_after):
-            failures.append(
-                "pages did not all answer 200 while Redis was down or after: "
-                f"{sorted({s[1] for s in redis_outage + redis_after})} ({len(redis_outage)} during the outage)"
-            )
-        if ready_before_redis_stop != (200, "ok"):
-            failures.append(f"/readyz before Redis stopped: {ready_before_redis_stop}")
-        if ready_during_redis_outage[0] != 200 or "degraded" not in ready_during_redis_outage[1]:
-            failures.append(f"/readyz did not report Redis as degraded: {ready_during_redis_outage}")
-        if ready_after_redis != (200, "ok"):
-            failures.append(f"/readyz after Redis came back: {ready_after_redis}")
+        failures, (summary, redis_summary) = judge(load.samples, marks)
         after_export = export_report(environment)
         if after_export != baseline:
             failures.append("the report's data differs from before: a write was half-done")
-        print(
-            f"SUMMARY requests={len(samples)} before={len(before)} outage={len(outage)} after={len(after)} "
-            f"first_503_after={(first_503[0] + first_503[2] - stopped_at) if first_503 else float('nan'):.2f}s "
-            f"slowest_during_outage={slowest:.2f}s "
-            f"recovered_after={(first_ok[0] + first_ok[2] - started_at) if first_ok else float('nan'):.2f}s "
-            f"export_unchanged={after_export == baseline}"
-        )
-        print(
-            f"REDIS requests_during_outage={len(redis_outage)} statuses={sorted({s[1] for s in redis_outage})} "
-            f"slowest_during_outage={max((s[2] for s in redis_outage), default=0):.2f}s "
-            f"readyz_during_outage={ready_during_redis_outage[1]!r} readyz_after={ready_after_redis[1]!r}"
-        )
+        print(f"{summary} export_unchanged={after_export == baseline}")
+        print(redis_summary)
         server.cleanup()
     for failure in failures:
         print("FAIL", failure)

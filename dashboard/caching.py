@@ -2,7 +2,9 @@
 
 Every key includes the data version that PostgreSQL triggers bump on any write to the data
 (inspections.models.DataVersion), so a write makes every cached page unreachable at once; no
-invalidation list to keep in step with the pages. One query (the version) is the price of a hit.
+invalidation list to keep in step with the pages. A process reads the version at most once per
+DATA_VERSION_SECONDS (1 s by default), so a hit usually costs no query at all: another process's
+change shows within that second, and a write this process commits shows at once.
 ETag and Last-Modified come from the same version, so a browser or CDN revalidating an unchanged
 page gets a 304 without the page being rendered.
 
@@ -23,7 +25,10 @@ import threading
 import time
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils.http import http_date
 
@@ -55,13 +60,13 @@ PAGE_PARAMETERS = {
     "dashboard.views.accessibility": (),
     "dashboard.views.provider_detail": EMBED,
     "dashboard.views.owner_list": EMBED,
-    "dashboard.views.owner_detail": EMBED,
+    "dashboard.views.owner_detail": ("page", "providers_page", *EMBED),
     "dashboard.views.inspection_detail": EMBED,
     "dashboard.views.inspection_standard": EMBED,
     "dashboard.views.standard_detail": ("page", *EMBED),
     "dashboard.views.standard_list": (),
     "dashboard.views.compare": ("inspection", "with", "q", *EMBED),
-    "dashboard.views.provider_list": (),
+    "dashboard.views.provider_list": ("page",),
     "dashboard.views.search_page": ("q", "provider", "owner", "standard", "framework", "year", "kind", "page"),
     "dashboard.round_views.round_list": EMBED,
     "dashboard.round_views.round_detail": EMBED,
@@ -126,6 +131,57 @@ class PageCache:
 page_cache = PageCache()
 
 
+class VersionClock:
+    """The data version, read from PostgreSQL at most once per `settings.DATA_VERSION_SECONDS`
+    per process: a cache hit then runs no query. A write this process commits through the ORM
+    (an editor's save) forgets the version at once; any other write (another process, an import,
+    raw SQL) is seen within the period."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.forget()
+
+    def forget(self):
+        with self.lock:
+            self.value, self.read_at = None, 0.0
+
+    def current(self):
+        """(version, changed_at)."""
+        with self.lock:
+            value, read_at = self.value, self.read_at
+        now = time.monotonic()
+        if value is not None and now - read_at < settings.DATA_VERSION_SECONDS:
+            return value
+        value = DataVersion.current()
+        with self.lock:
+            self.value, self.read_at = value, now
+        return value
+
+
+data_version = VersionClock()
+
+
+def once_per_version(request, name, compute):
+    """A value derived from the data (a national distribution, say), computed once per data version
+    and shared by every page and process that asks for it by `name` (the page cache holds it).
+    The version is the one the cached page is keyed on, so page and value always agree."""
+    key = f"value:v{request.data_version}:{name}"
+    value = page_cache.get(key)
+    if value is None:
+        value = compute()
+        page_cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def forget_version_on_commit(sender, **kwargs):
+    # After the commit, so a request racing the write cannot keep the old version for a second.
+    transaction.on_commit(data_version.forget)
+
+
+post_save.connect(forget_version_on_commit, dispatch_uid="page-cache-version-save")
+post_delete.connect(forget_version_on_commit, dispatch_uid="page-cache-version-delete")
+
+
 def cache_status():
     """'ok', or why the shared cache is not usable (for /readyz)."""
     try:
@@ -153,7 +209,8 @@ def cached_page(view=None, *, params=None):
         # The page sees only what it reads, so what is cached never carries anyone's junk.
         request.GET = query
         request.META["QUERY_STRING"] = query.urlencode()
-        version, changed_at = DataVersion.current()
+        version, changed_at = data_version.current()
+        request.data_version = version
         identity = f"{request.get_host()}\n{request.path}\n{request.META['QUERY_STRING']}"
         path_hash = hashlib.sha256(identity.encode()).hexdigest()[:24]
         # Citations on a page carry today's date as the access date, so a page is kept for a day at most.

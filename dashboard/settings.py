@@ -152,7 +152,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Fail fast when PostgreSQL is down or slow: the page answers 503 instead of hanging.
 DATABASES["default"].setdefault("OPTIONS", {}).update(
     connect_timeout=int(os.environ.get("DB_CONNECT_TIMEOUT", "2")),
-    options=f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT_MS', '1500'))}",
+    # No JIT: it compiled for up to 180 ms on the ranking and sorted-league queries at 100x data,
+    # longer than the queries then ran (bench/RESULTS.md).
+    options=f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT_MS', '1500'))} -c jit=off",
 )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -174,6 +176,9 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A process reads the data version at most this often, so a page cache hit runs no query; another
+# process's change to the data shows within this many seconds (dashboard/caching.py). Tests use 0.
+DATA_VERSION_SECONDS = float(os.environ.get("DATA_VERSION_SECONDS", "1"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

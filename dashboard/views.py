@@ -20,7 +20,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from dashboard import charts
-from dashboard.caching import allow_framing, cache_status, cached_page
+from dashboard.caching import allow_framing, cache_status, cached_page, once_per_version
 from dashboard.filters import LeagueTableFilter
 from dashboard.forms import CompareForm, SearchForm, compare_url
 from dashboard.tables import LeagueTable
@@ -102,7 +102,8 @@ def home(request):
     # From the filtered inspections without the table's per-row subqueries, which would otherwise
     # be computed for every matching inspection, not just the page shown.
     completeness = filterset.qs.completeness()
-    distribution = national_distribution(standards)
+    # The same for every filter, order and page of the table: computed once per data version.
+    distribution = once_per_version(request, "national-distribution", lambda: national_distribution(standards))
     return render_page(
         request,
         "dashboard/home.html",
@@ -180,19 +181,26 @@ def provider_detail(request, slug):
     )
 
 
+PROVIDERS_PER_PAGE = 100
+
+
 @cached_page
 def provider_list(request):
-    """Every provider, by kind, with its owners and how many inspections we hold: two queries."""
+    """Providers by kind with their owners and how many inspections we hold, a hundred a page (the
+    list grows with the data); each kind's heading counts all of that kind. Four queries."""
     providers = (
         Provider.objects.annotate(inspection_count=Count("inspections"))
         .prefetch_related(Prefetch("ownerships", queryset=Ownership.objects.select_related("owner").order_by("period")))
-        .order_by("kind", "name")
+        .order_by("kind", "name", "pk")
     )
+    totals = dict(Provider.objects.order_by().values_list("kind").annotate(n=Count("pk")))
+    page, query_without_page = page_of(request, providers, "page", PROVIDERS_PER_PAGE)
     by_kind = defaultdict(list)
-    for provider in providers:
+    for provider in page.object_list:
         by_kind[provider.kind].append(provider)
-    kinds = [(kind, by_kind[kind.value]) for kind in ProviderKind if by_kind[kind.value]]
-    return render(request, "dashboard/providers.html", {"kinds": kinds, "title": "Providers"})
+    kinds = [(kind, by_kind[kind.value], totals[kind.value]) for kind in ProviderKind if by_kind[kind.value]]
+    context = {"kinds": kinds, "page": page, "query_without_page": query_without_page, "title": "Providers"}
+    return render(request, "dashboard/providers.html", context)
 
 
 PROVIDERS_LISTED_PER_OWNER = 12
@@ -234,19 +242,43 @@ def owner_list(request):
     )
 
 
+OWNER_ROWS_PER_PAGE = 50
+
+
+def page_of(request, rows, parameter, per_page):
+    """One page of `rows` by the query parameter `parameter`; a page that does not exist is a 404.
+    Returns the page and the query string without that parameter, for the page links."""
+    page = Paginator(rows, per_page).get_page(request.GET.get(parameter))
+    if request.GET.get(parameter) not in (None, str(page.number)):
+        raise Http404("No such page.")
+    query = request.GET.copy()
+    query.pop(parameter, None)
+    return page, query.urlencode()
+
+
 @cached_page
 def owner_detail(request, slug):
+    """An owner's providers and its inspections, each list paginated (an owner may have hundreds)."""
     owner = get_object_or_404(OwnerGroup, slug=slug)
-    ownerships = owner.ownerships.select_related("provider").order_by("provider__name", "period")
+    ownerships = owner.ownerships.select_related("provider").order_by("provider__name", "period", "pk")
     inspections = (
         owner.inspections.select_related("provider", "report__framework")
-        .order_by("provider__name", "report__published")
+        .order_by("provider__name", "report__published", "pk")
         .annotate(recorded=Count("ratings", distinct=True))
     )
+    providers_page, providers_query = page_of(request, ownerships, "providers_page", OWNER_ROWS_PER_PAGE)
+    inspections_page, inspections_query = page_of(request, inspections, "page", OWNER_ROWS_PER_PAGE)
     return render(
         request,
         "dashboard/owner.html",
-        {"owner": owner, "ownerships": ownerships, "inspections": inspections, "title": owner.name},
+        {
+            "owner": owner,
+            "ownerships": providers_page,
+            "providers_query": providers_query,
+            "inspections": inspections_page,
+            "inspections_query": inspections_query,
+            "title": owner.name,
+        },
     )
 
 
@@ -423,9 +455,7 @@ def standard_detail(request, framework, code):
             ),
         )
     )
-    page = Paginator(ranking, RANKING_PER_PAGE).get_page(request.GET.get("page"))
-    if request.GET.get("page") not in (None, str(page.number)):
-        raise Http404("No such page of the ranking.")
+    page, query_without_page = page_of(request, ranking, "page", RANKING_PER_PAGE)
     latest_ids = Inspection.objects.latest_per_provider().values("pk")
     latest_on_page = set(
         Inspection.objects.filter(pk__in=[i.pk for i in page.object_list], id__in=latest_ids).values_list(
@@ -450,8 +480,6 @@ def standard_detail(request, framework, code):
             f"the latest inspection of {latest_total} providers",
         )
     scores = {i: {s.key_question_id: s for s in i.standard_scores} for i in page.object_list if i.standard_scores}
-    query = request.GET.copy()
-    query.pop("page", None)
     return render_page(
         request,
         "dashboard/standard.html",
@@ -459,7 +487,7 @@ def standard_detail(request, framework, code):
             "standard": standard,
             "ranking": rows,
             "page": page,
-            "query_without_page": query.urlencode(),
+            "query_without_page": query_without_page,
             "title": f"{standard.code} {standard.name}",
         },
         [distribution, charts.standard_scores_dot_plot(standard, scores, bands=standard.framework.key_question_bands)],
@@ -563,16 +591,12 @@ def search_page(request):
     if not parsed.is_searchable:
         return render(request, "dashboard/search.html", context)
     results = search.search(parsed, **form.filters())
-    page = Paginator(results, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    if request.GET.get("page") not in (None, str(page.number)):
-        raise Http404("No such page of results.")
+    page, query_without_page = page_of(request, results, "page", SEARCH_RESULTS_PER_PAGE)
     sources = search.sources_of(page.object_list)
     for entry in page.object_list:
         entry.headline_html = search.highlighted_phrases(search.snippet(entry.headline, entry.body), parsed.text)
         entry.heading_html = search.highlighted_phrases(search.highlighted(entry.heading_headline), parsed.text)
         entry.passage_source = sources.get((entry.kind, entry.source_id))
     context["name_matches"] = search.name_matches(parsed.text)
-    query_without_page = request.GET.copy()
-    query_without_page.pop("page", None)
-    context.update(page=page, searched=True, query_without_page=query_without_page.urlencode())
+    context.update(page=page, searched=True, query_without_page=query_without_page)
     return render(request, "dashboard/search.html", context)

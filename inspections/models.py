@@ -654,7 +654,13 @@ class InspectionQuerySet(models.QuerySet):
         """Annotate `rating_<code>` (e.g. rating_2_2) with each standard's published rating."""
         annotations = {}
         for code in codes:
-            rating = StandardRating.objects.filter(inspection=OuterRef("pk"), standard__code=code).values("rating")[:1]
+            # Unordered: one rating per standard per inspection, so the model's ordering (four joins
+            # per row) would only slow the subquery down.
+            rating = (
+                StandardRating.objects.filter(inspection=OuterRef("pk"), standard__code=code)
+                .order_by()
+                .values("rating")[:1]
+            )
             annotations[rating_column_name(code)] = Subquery(rating)
         return self.annotate(**annotations)
 
@@ -665,14 +671,19 @@ class InspectionQuerySet(models.QuerySet):
             *(
                 When(
                     rating=rating.value,
+                    # The outer row's framework: no join back from each rating to its framework.
                     then=Cast(
-                        KeyTextTransform(rating.label, "inspection__report__framework__rating_points"), IntegerField()
+                        KeyTextTransform(rating.label, OuterRef("report__framework__rating_points")), IntegerField()
                     ),
                 )
                 for rating in Rating
             )
         )
-        recorded = StandardRating.objects.filter(inspection=OuterRef("pk"), rating__isnull=False).values("inspection")
+        recorded = (
+            StandardRating.objects.filter(inspection=OuterRef("pk"), rating__isnull=False)
+            .order_by()
+            .values("inspection")
+        )
         return self.annotate(
             total_score=Subquery(recorded.annotate(total=Sum(points)).values("total")),
             ratings_recorded=Coalesce(Subquery(recorded.annotate(n=Count("pk")).values("n")), 0),
@@ -681,7 +692,9 @@ class InspectionQuerySet(models.QuerySet):
     def with_standard_rank(self, standard):
         """Annotate `standard_rating` and `lowest_score` for one standard and order by them: our
         ranking (published rating, then the lowest key-question score; unrecorded last)."""
-        rating = StandardRating.objects.filter(inspection=OuterRef("pk"), standard=standard).values("rating")[:1]
+        rating = (
+            StandardRating.objects.filter(inspection=OuterRef("pk"), standard=standard).order_by().values("rating")[:1]
+        )
         lowest = (
             KeyQuestionScore.objects.filter(inspection=OuterRef("pk"), key_question__standard=standard)
             .order_by()

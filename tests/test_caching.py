@@ -1,9 +1,12 @@
 """The page cache is never stale: every write bumps the data version that keys it."""
 
 from django.contrib.auth.models import Group, User
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dashboard.caching import data_version
 from inspections.models import DataVersion, Inspection, StandardRating
 from inspections.rules import Rating
 from tests.base import admin_form_data, cgm_2019, load_test_bundle
@@ -71,3 +74,69 @@ class CacheInvalidationTests(TestCase):
         with CaptureQueriesContext(connection) as queries:
             self.assertEqual(self.client.get("/?kind=XX").status_code, 400)
         self.assertGreater(len(queries), 1)  # rendered again, not served from the cache
+
+
+class VersionReuseTests(TestCase):
+    """In production a process reuses the data version for DATA_VERSION_SECONDS, so a hit runs no
+    query; the tests elsewhere read it on every view (DATA_VERSION_SECONDS=0)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_test_bundle()
+        cls.inspection = Inspection.objects.get(
+            provider__slug="cheshire-greater-manchester-crc", report__published__year=2019
+        )
+
+    def setUp(self):
+        data_version.forget()
+        self.addCleanup(data_version.forget)
+
+    def test_a_cache_hit_runs_no_query_while_the_version_is_fresh(self):
+        url = self.inspection.get_absolute_url()
+        with self.settings(DATA_VERSION_SECONDS=60):
+            first = self.client.get(url)
+            with self.assertNumQueries(0):
+                again = self.client.get(url)
+            self.assertEqual(again.content, first.content)
+            with self.assertNumQueries(0):
+                self.assertEqual(self.client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code, 304)
+
+    def test_the_version_is_read_again_once_the_period_is_over(self):
+        url = self.inspection.get_absolute_url()
+        with self.settings(DATA_VERSION_SECONDS=60):
+            self.client.get(url)
+            Inspection.objects.filter(pk=self.inspection.pk).update(notes="changed elsewhere")
+            self.client.get(url)
+            # Still the version read a moment ago: another process's write shows within the period.
+            self.assertEqual(data_version.current()[0], data_version.value[0])
+            self.assertLess(data_version.value[0], DataVersion.current()[0])
+            data_version.read_at -= 61
+            with self.assertNumQueries(1):
+                data_version.current()
+            self.assertEqual(data_version.value[0], DataVersion.current()[0])
+
+    def test_a_committed_save_in_this_process_is_seen_at_once(self):
+        url = self.inspection.get_absolute_url()
+        with self.settings(DATA_VERSION_SECONDS=60):
+            self.client.get(url)
+            with self.captureOnCommitCallbacks(execute=True):
+                self.inspection.notes = "an editor's note"
+                self.inspection.save()
+            self.assertIsNone(data_version.value)
+            with self.assertNumQueries(1):
+                data_version.current()
+            self.assertEqual(data_version.value[0], DataVersion.current()[0])
+
+    def test_the_national_distribution_is_computed_once_per_data_version(self):
+        with CaptureQueriesContext(connection) as first:
+            home = self.client.get(reverse("dashboard:home"))
+        with CaptureQueriesContext(connection) as other_order:
+            by_date = self.client.get(reverse("dashboard:home") + "?sort=-published")
+        self.assertEqual(len(other_order), len(first) - 2)  # its two queries not run again
+        self.assertEqual(by_date.context["charts"], home.context["charts"])
+        planning = StandardRating.objects.filter(inspection=self.inspection, standard__code="2.2")
+        planning.update(rating=Rating.OUTSTANDING)
+        with CaptureQueriesContext(connection) as after_a_change:
+            changed = self.client.get(reverse("dashboard:home") + "?sort=provider")
+        self.assertEqual(len(after_a_change), len(first))
+        self.assertNotEqual(changed.context["charts"], home.context["charts"])

@@ -4,10 +4,12 @@ import csv
 import datetime
 import io
 import json
+from unittest import mock
 
 from django.test import TestCase
 from django.urls import reverse
 
+from dashboard import views
 from inspections.models import DatePrecision, Inspection, Provider, ProviderKind, Report, StandardRating
 from inspections.rules import Rating
 from tests.base import load_test_bundle
@@ -362,7 +364,28 @@ class OwnerPageTests(PageTestCase):
         self.assertFixedQueries(reverse("dashboard:owners"), 4)
 
     def test_owner_query_budget_is_fixed(self):
-        self.assertFixedQueries(reverse("dashboard:owner", args=["purple-futures"]), 4)
+        # 6: the owner, and for each of its two paginated lists a count and a page.
+        self.assertFixedQueries(reverse("dashboard:owner", args=["purple-futures"]), 6)
+
+    def test_an_owners_lists_are_paginated(self):
+        url = reverse("dashboard:owner", args=["purple-futures"])
+        with mock.patch.object(views, "OWNER_ROWS_PER_PAGE", 1):
+            first = self.client.get(url)
+            self.assertEqual(len(first.context["inspections"].object_list), 1)
+            self.assertEqual(len(first.context["ownerships"].object_list), 1)
+            self.assertContains(first, "?page=2")
+            self.assertContains(first, "?providers_page=2")
+            second = self.client.get(url + "?page=2")
+            self.assertEqual(second.status_code, 200)
+            self.assertNotEqual(
+                second.context["inspections"].object_list[0].pk, first.context["inspections"].object_list[0].pk
+            )
+
+    def test_a_page_of_an_owner_that_does_not_exist_is_a_404(self):
+        url = reverse("dashboard:owner", args=["purple-futures"])
+        for query in ("page=0", "page=999", "page=abc", "providers_page=-1", "page=1.5"):
+            with self.subTest(query=query):
+                self.assertEqual(self.client.get(f"{url}?{query}").status_code, 404)
 
 
 class EmbedTests(PageTestCase):

@@ -2,11 +2,13 @@
 date range, plurals, and a way to compare from an inspection or provider page."""
 
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
 from django.test import TestCase
 from django.urls import reverse
 
+from dashboard import views
 from inspections.models import Inspection, Standard
 from tests.base import load_test_bundle
 
@@ -48,8 +50,20 @@ class SmallThingsTests(TestCase):
         self.assertNotContains(response, "Companys")
 
     def test_the_providers_page_makes_a_fixed_number_of_queries(self):
-        with self.assertNumQueries(3):  # the data version, providers with counts, ownerships
+        # The data version, the count per kind, the paginator's count, a page of providers, their ownerships.
+        with self.assertNumQueries(5):
             self.client.get("/providers/")
+
+    def test_the_providers_page_is_paginated(self):
+        with mock.patch.object(views, "PROVIDERS_PER_PAGE", 2):
+            first = self.client.get("/providers/")
+            self.assertEqual(len(first.context["page"].object_list), 2)
+            self.assertContains(first, "?page=2")
+            self.assertContains(first, "Community Rehabilitation Companies (")
+            self.assertEqual(self.client.get("/providers/?page=2").status_code, 200)
+        for query in ("page=0", "page=99999", "page=x"):
+            with self.subTest(query=query):
+                self.assertEqual(self.client.get(f"/providers/?{query}").status_code, 404)
 
     def test_no_page_says_companys(self):
         standard = Standard.objects.filter(applies_to="CRC").select_related("framework").first()

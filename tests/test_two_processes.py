@@ -1,5 +1,5 @@
 """Horizontal scale: two app processes on different ports, one database, one Redis. A change made
-through one process's admin is served by the other at once."""
+through one process's admin is served by the other within DATA_VERSION_SECONDS (1 s)."""
 
 import http.cookiejar
 import os
@@ -81,6 +81,7 @@ class TwoProcessTests(TransactionTestCase):
             "REDIS_URL": REDIS_URL,
             "DEBUG": "true",
             "REQUEST_LOG_LEVEL": "WARNING",
+            "DATA_VERSION_SECONDS": "1",
         }
         self.servers = []
         for _ in range(2):
@@ -104,7 +105,7 @@ class TwoProcessTests(TransactionTestCase):
                 time.sleep(0.1)
         self.fail(f"{server} did not start")
 
-    def test_a_change_through_one_process_is_served_by_the_other_at_once(self):
+    def test_a_change_through_one_process_is_served_by_the_other_within_a_second(self):
         first, second = self.servers
         inspection = Inspection.objects.get(
             provider__slug="cheshire-greater-manchester-crc", report__published__year=2019
@@ -133,4 +134,8 @@ class TwoProcessTests(TransactionTestCase):
         )
         self.assertEqual(response.status, 200)
         self.assertEqual(Report.objects.get(pk=report.pk).title, "A corrected report title")
-        self.assertIn("A corrected report title", urllib.request.urlopen(page).read().decode())
+        changed_at = time.monotonic()
+        while "A corrected report title" not in urllib.request.urlopen(page).read().decode():
+            # The other process reuses the data version it read for up to a second (slack for a busy machine).
+            self.assertLess(time.monotonic() - changed_at, 3, "the change was not served within a second")
+            time.sleep(0.05)

@@ -1,4 +1,9 @@
-"""What every chart shares: the rating palette, fonts, the Chart record and layout helpers."""
+"""What every chart shares: the rating palette, fonts, the Chart record and layout helpers.
+
+Figures are plain data in plotly's JSON form (`figure`, `trace`), not plotly objects: building and
+validating plotly objects was most of a chart's cost on every cold page. tests/test_charts.py
+validates every kind of figure with plotly itself, so a misspelt property still fails a test.
+"""
 
 from dataclasses import dataclass, field
 
@@ -52,9 +57,25 @@ class LegendEntry:
     shape: str = "circle"  # circle, line (line and dot), diamond-open, dash, square, circle-open
 
 
+# The rating palette as a key, for charts whose plotly figure has no legend of its own.
+RATING_KEY = [
+    *(LegendEntry(rating.label, RATING_COLOURS[rating], "square") for rating in reversed(Rating)),
+    LegendEntry(NOT_RECORDED, "#ffffff", "square"),
+]
+
+
+def trace(kind, **properties):
+    """One plotly trace ("bar", "scatter", "sunburst") as plain data."""
+    return {"type": kind, **properties}
+
+
+def figure(traces, layout):
+    """A figure as plotly.js draws it: no default template (it adds ~8 KB to every figure)."""
+    return {"data": list(traces), "layout": layout}
+
+
 def plain_layout(**layout):
     base = {
-        "template": None,
         "font": FONT,
         "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
         "paper_bgcolor": "#ffffff",
@@ -62,7 +83,7 @@ def plain_layout(**layout):
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.18},
         "hoverlabel": {"font": FONT},
     }
-    base.update(layout)
+    base.update((name, value) for name, value in layout.items() if value != [])  # plotly drops empty lists
     for axis in ("xaxis", "yaxis"):
         # Room for tick labels, whatever their length.
         # No zero line: on a rating scale 0 is Inadequate, not a baseline.
@@ -81,10 +102,3 @@ def wrap_label(text, width=20):
             line = f"{line} {word}".strip()
     lines.append(line)
     return "<br>".join(lines)
-
-
-def figure_json(figure):
-    data = figure.to_plotly_json()
-    # The default template adds ~8 KB to every figure; a plain layout needs none.
-    data["layout"].pop("template", None)
-    return data

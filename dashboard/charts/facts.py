@@ -2,16 +2,15 @@
 
 from collections import defaultdict
 
-from plotly import graph_objects as go
-
 from dashboard.charts.base import (
     ERA_AXIS,
     PERFORMANCE_METRICS,
     SERIES_COLOURS,
     Chart,
     LegendEntry,
-    figure_json,
+    figure,
     plain_layout,
+    trace,
     wrap_label,
 )
 
@@ -25,30 +24,28 @@ def facts_against_comparators(inspection, facts):
     if not facts:
         return None
     labels = [wrap_label(fact.metric.name, 22) for fact in facts]
-    figure = go.Figure()
     series = [
         ("Target", [f.target_value for f in facts], "line-ns-open", "#0b0c0c", 18),
         ("England and Wales", [f.national_value for f in facts], "diamond-open", "#505a5f", 18),
         (inspection.provider.name, [f.value for f in facts], "circle", "#1d70b8", 11),
     ]
-    for name, values, symbol, colour, size in series:
-        figure.add_trace(
-            go.Scatter(
-                name=name,
-                y=labels,
-                x=[float(v) if v is not None else None for v in values],
-                mode="markers",
-                marker={"symbol": symbol, "size": size, "color": colour, "line": {"width": 2, "color": colour}},
-                hovertemplate="%{y}: %{x}% (" + name + ")<extra></extra>",
-            )
+    dots = [
+        trace(
+            "scatter",
+            name=name,
+            y=labels,
+            x=[float(v) if v is not None else None for v in values],
+            mode="markers",
+            marker={"symbol": symbol, "size": size, "color": colour, "line": {"width": 2, "color": colour}},
+            hovertemplate="%{y}: %{x}% (" + name + ")<extra></extra>",
         )
-    figure.update_layout(
-        plain_layout(
-            xaxis={"range": [0, 100], "tickvals": [25, 50, 75, 100], "title": {"text": "Per cent"}, "fixedrange": True},
-            yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
-            legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "reversed"},
-            margin={"l": 10, "r": 10, "t": 10, "b": 40},
-        )
+        for name, values, symbol, colour, size in series
+    ]
+    layout = plain_layout(
+        xaxis={"range": [0, 100], "tickvals": [25, 50, 75, 100], "title": {"text": "Per cent"}, "fixedrange": True},
+        yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "reversed"},
+        margin={"l": 10, "r": 10, "t": 10, "b": 40},
     )
     below = [f for f in facts if f.target_value is not None and f.value < f.target_value]
     summary = (
@@ -59,7 +56,7 @@ def facts_against_comparators(inspection, facts):
         id="facts-against-national",
         title=f"{inspection.provider.name}, inspection {inspection.report.when_text}: performance figures against England and Wales and the target",
         summary=summary,
-        figure=figure_json(figure),
+        figure=figure(dots, layout),
         headers=["Measure", inspection.provider.name, "England and Wales", "Target", "Period"],
         rows=[[f.metric.name, f.value_display, f.national_text or "-", f.target_text or "-", f.period] for f in facts],
         height=170 + 80 * len(facts),
@@ -84,36 +81,12 @@ def facts_over_time(provider, inspections):
                 series[fact.metric].append((inspection.report.published, fact))
     if not series:
         return None
-    figure = go.Figure()
-    rows = []
+    traces, rows, legend = [], [], []
     for index, (metric, points) in enumerate(sorted(series.items(), key=lambda item: item[0].position)):
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
         points.sort(key=lambda point: point[0])
-        dates = [date.isoformat() for date, _fact in points]
-        figure.add_trace(
-            go.Scatter(
-                name=metric.name,
-                x=dates,
-                y=[float(f.value) for _d, f in points],
-                mode="lines+markers",
-                marker={"color": colour, "size": 9},
-                line={"color": colour},
-                hovertemplate="%{x|%B %Y}: %{y}%<extra>" + metric.name + "</extra>",
-            )  # fmt: skip
-        )
-        for attribute, label, symbol, size, width in COMPARATOR_MARKERS:
-            compared = [(d, f) for d, f in points if getattr(f, attribute) is not None]
-            if compared:
-                figure.add_trace(
-                    go.Scatter(
-                        name=f"{metric.name}: {label}",
-                        x=[d.isoformat() for d, _f in compared],
-                        y=[float(getattr(f, attribute)) for _d, f in compared],
-                        mode="markers",
-                        marker={"symbol": symbol, "size": size, "color": colour, "line": {"width": width}},
-                        hovertemplate="%{x|%B %Y}: %{y}% (" + label + ")<extra></extra>",
-                    )
-                )
+        traces += metric_traces(metric, points, colour)
+        legend += metric_legend(metric, points, colour)
         for date, fact in points:
             rows.append(
                 [
@@ -124,29 +97,61 @@ def facts_over_time(provider, inspections):
                     fact.target_text or "-",
                 ]
             )
-    figure.update_layout(
-        plain_layout(
-            # No "0" tick: it would sit in the corner on top of the first year.
-            yaxis={"range": [0, 100], "tickvals": [25, 50, 75, 100], "title": {"text": "Per cent"}},
-            xaxis=ERA_AXIS,
-            showlegend=False,
-        )
+    layout = plain_layout(
+        # No "0" tick: it would sit in the corner on top of the first year.
+        yaxis={"range": [0, 100], "tickvals": [25, 50, 75, 100], "title": {"text": "Per cent"}},
+        xaxis=ERA_AXIS,
+        showlegend=False,
     )
-    legend = []
-    for index, metric in enumerate(sorted(series, key=lambda metric: metric.position)):
-        colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
-        legend.append(LegendEntry(metric.name, colour, "line"))
-        if any(f.national_value is not None for _d, f in series[metric]):
-            legend.append(LegendEntry(f"{metric.name}: England and Wales", colour, "diamond-open"))
-        if any(f.target_value is not None for _d, f in series[metric]):
-            legend.append(LegendEntry(f"{metric.name}: target", colour, "dash"))
     return Chart(
         id="facts-over-time",
         title=f"{provider.name}: performance figures at each inspection",
         summary=f"{len(rows)} performance figures across {len({r[0] for r in rows})} inspections, with England and Wales figures and targets where the report gives them.",
-        figure=figure_json(figure),
+        figure=figure(traces, layout),
         headers=["Published", "Measure", "Value", "England and Wales", "Target"],
         rows=rows,
         height=380,
         legend=legend,
     )
+
+
+def metric_traces(metric, points, colour):
+    """One measure's line over time, and its comparators (England and Wales, target) as markers
+    where the reports give them."""
+    traces = [
+        trace(
+            "scatter",
+            name=metric.name,
+            x=[date.isoformat() for date, _fact in points],
+            y=[float(f.value) for _d, f in points],
+            mode="lines+markers",
+            marker={"color": colour, "size": 9},
+            line={"color": colour},
+            hovertemplate="%{x|%B %Y}: %{y}%<extra>" + metric.name + "</extra>",
+        )
+    ]
+    for attribute, label, symbol, size, width in COMPARATOR_MARKERS:
+        compared = [(d, f) for d, f in points if getattr(f, attribute) is not None]
+        if compared:
+            traces.append(
+                trace(
+                    "scatter",
+                    name=f"{metric.name}: {label}",
+                    x=[d.isoformat() for d, _f in compared],
+                    y=[float(getattr(f, attribute)) for _d, f in compared],
+                    mode="markers",
+                    marker={"symbol": symbol, "size": size, "color": colour, "line": {"width": width}},
+                    hovertemplate="%{x|%B %Y}: %{y}% (" + label + ")<extra></extra>",
+                )
+            )
+    return traces
+
+
+def metric_legend(metric, points, colour):
+    """The HTML key's entries for one measure: its line, and its comparators where drawn."""
+    legend = [LegendEntry(metric.name, colour, "line")]
+    if any(f.national_value is not None for _d, f in points):
+        legend.append(LegendEntry(f"{metric.name}: England and Wales", colour, "diamond-open"))
+    if any(f.target_value is not None for _d, f in points):
+        legend.append(LegendEntry(f"{metric.name}: target", colour, "dash"))
+    return legend

@@ -1,31 +1,26 @@
 """Charts of ratings: distributions, timelines, the drill-down ring, comparisons, owners."""
 
-from plotly import graph_objects as go
-
 from dashboard.charts.base import (
     NOT_RECORDED,
     RATING_COLOURS,
+    RATING_KEY,
     RATING_PATTERNS,
     Chart,
-    LegendEntry,
-    figure_json,
+    figure,
     plain_layout,
+    trace,
     wrap_label,
 )
 from inspections.rules import Rating
 
-# The rating palette as a key, for charts whose plotly figure has no legend of its own.
-RATING_KEY = [
-    *(LegendEntry(rating.label, RATING_COLOURS[rating], "square") for rating in reversed(Rating)),
-    LegendEntry(NOT_RECORDED, "#ffffff", "square"),
-]
 # Where an inspection with no overall rating sits on the timeline's scale, below Inadequate.
 NO_OVERALL = -1
 
 
 def rating_bar(rating, categories, counts):
     """One rating's horizontal stacked-bar segment: its colour, a pattern, and its name in the hover."""
-    return go.Bar(
+    return trace(
+        "bar",
         name=Rating.label_of(rating, NOT_RECORDED),
         y=categories,
         x=counts,
@@ -52,27 +47,17 @@ def rating_distribution(chart_id, title, standards, counts, total_by_standard, s
     applies to, so the remainder is shown as "not recorded".
     """
     labels = [wrap_label(f"{standard.code} {standard.name}") for standard in standards]
-    figure = go.Figure()
     rows = []
-    for rating in [*reversed(Rating), None]:
-        values = []
-        for standard in standards:
-            if rating is None:
-                recorded = sum(counts.get((standard.code, r), 0) for r in Rating)
-                values.append(total_by_standard.get(standard.code, 0) - recorded)
-            else:
-                values.append(counts.get((standard.code, rating), 0))
-        figure.add_trace(rating_bar(rating, labels, values))
     for standard in standards:
         recorded = [counts.get((standard.code, r), 0) for r in reversed(Rating)]
         missing = total_by_standard.get(standard.code, 0) - sum(recorded)
         rows.append([f"{standard.code} {standard.name}", *recorded, missing])
-    figure.update_layout(
-        plain_layout(
-            barmode="stack",
-            yaxis={"autorange": "reversed", "automargin": True},
-            xaxis={"title": {"text": ""}},
-        )
+    # One bar per rating (Outstanding first, "not recorded" last): the table's columns, transposed.
+    bars = [
+        rating_bar(rating, labels, [row[1 + n] for row in rows]) for n, rating in enumerate([*reversed(Rating), None])
+    ]
+    layout = plain_layout(
+        barmode="stack", yaxis={"autorange": "reversed", "automargin": True}, xaxis={"title": {"text": ""}}
     )
     recorded_total = sum(counts.values())
     possible = sum(total_by_standard.values())
@@ -81,15 +66,8 @@ def rating_distribution(chart_id, title, standards, counts, total_by_standard, s
         f"Across {summary_scope}, {recorded_total} of {possible} standard ratings are recorded; "
         f"{inadequate} of them are Inadequate."
     )
-    return Chart(
-        id=chart_id,
-        title=title,
-        summary=summary,
-        figure=figure_json(figure),
-        headers=["Standard", *(r.label for r in reversed(Rating)), "Not recorded"],
-        rows=rows,
-        height=200 + 40 * len(standards),
-    )
+    headers = ["Standard", *(r.label for r in reversed(Rating)), "Not recorded"]
+    return Chart(chart_id, title, summary, figure(bars, layout), headers, rows, height=200 + 40 * len(standards))
 
 
 def rating_timeline(provider, inspections):
@@ -113,53 +91,70 @@ def rating_timeline(provider, inspections):
         while label in labels:  # a category axis needs distinct labels
             label += " "
         labels.append(label)
-    missing = [i for i in points if i.overall_rating is None]
-    figure = go.Figure()
-    rated = [(label, i) for label, i in zip(labels, points, strict=True) if i.overall_rating is not None]
-    if len(rated) >= 2:
-        figure.add_trace(
-            go.Scatter(
-                x=[label for label, _i in rated],
-                y=[i.overall_rating for _label, i in rated],
-                mode="lines",
-                line={"color": "#505a5f", "dash": "dot"},
-                hoverinfo="skip",
-            )
-        )
-    figure.add_trace(
-        go.Scatter(
-            x=labels,
-            y=[i.overall_rating if i.overall_rating is not None else NO_OVERALL for i in points],
-            mode="markers",
-            customdata=[i.overall_text for i in points],
-            marker={
-                "size": 16,
-                "symbol": ["circle" if i.overall_rating is not None else "circle-open" for i in points],
-                "color": [RATING_COLOURS[i.overall] if i.overall is not None else "#505a5f" for i in points],
-                "line": {"color": "#0b0c0c", "width": 1.5},
-            },
-            hovertemplate="%{x}: %{customdata}<extra></extra>",
-        )
+    missing = any(i.overall_rating is None for i in points)
+    return Chart(
+        id="overall-over-time",
+        title=f"{provider.name}: overall rating at each inspection",
+        summary=timeline_summary(provider, points),
+        figure=figure(timeline_traces(labels, points), timeline_layout(missing)),
+        headers=["Inspection", "Overall rating"],
+        rows=[[i.report.when_text, i.overall_text] for i in points],
+        height=300 if not missing else 330,
     )
-    scale = list(Rating)
-    tickvals = [r.value for r in scale]
-    ticktext = [r.label for r in scale]
+
+
+def timeline_traces(labels, points):
+    """A dotted line through the rated inspections (when two or more), and a dot for each: filled
+    in the rating's colour, or open on the "No overall rating" row."""
+    rated = [(label, i) for label, i in zip(labels, points, strict=True) if i.overall_rating is not None]
+    line = trace(
+        "scatter",
+        x=[label for label, _i in rated],
+        y=[i.overall_rating for _label, i in rated],
+        mode="lines",
+        line={"color": "#505a5f", "dash": "dot"},
+        hoverinfo="skip",
+    )
+    dots = trace(
+        "scatter",
+        x=labels,
+        y=[i.overall_rating if i.overall_rating is not None else NO_OVERALL for i in points],
+        mode="markers",
+        customdata=[i.overall_text for i in points],
+        marker={
+            "size": 16,
+            "symbol": ["circle" if i.overall_rating is not None else "circle-open" for i in points],
+            "color": [RATING_COLOURS[i.overall] if i.overall is not None else "#505a5f" for i in points],
+            "line": {"color": "#0b0c0c", "width": 1.5},
+        },
+        hovertemplate="%{x}: %{customdata}<extra></extra>",
+    )
+    return [line, dots] if len(rated) >= 2 else [dots]
+
+
+def timeline_layout(missing):
+    """The rating scale upwards, with a "No overall rating" row below Inadequate when needed."""
+    tickvals = [r.value for r in Rating]
+    ticktext = [r.label for r in Rating]
     if missing:
         tickvals.insert(0, NO_OVERALL)
         ticktext.insert(0, "No overall rating")
-    figure.update_layout(
-        plain_layout(
-            yaxis={
-                "range": [tickvals[0] - 0.5, 3.5],
-                "tickvals": tickvals,
-                "ticktext": ticktext,
-                "automargin": True,
-                "fixedrange": True,
-            },
-            xaxis={"type": "category", "automargin": True, "fixedrange": True},
-            showlegend=False,
-        )
+    return plain_layout(
+        yaxis={
+            "range": [tickvals[0] - 0.5, 3.5],
+            "tickvals": tickvals,
+            "ticktext": ticktext,
+            "automargin": True,
+            "fixedrange": True,
+        },
+        xaxis={"type": "category", "automargin": True, "fixedrange": True},
+        showlegend=False,
     )
+
+
+def timeline_summary(provider, points):
+    """Each inspection's overall rating in words, or what the record states instead; then whether
+    it improved between the first and last recorded ratings."""
     parts = []
     for inspection in points:
         if inspection.overall_rating is not None:
@@ -171,21 +166,13 @@ def rating_timeline(provider, inspections):
         else:
             parts.append(f"{inspection.report.when_text}: no overall rating in any source we hold")
     summary = f"Overall rating at each inspection of {provider.name}: {'; '.join(parts)}."
-    rated_only = [i for _label, i in rated]
-    if len(rated_only) >= 2:
-        first, last = rated_only[0], rated_only[-1]
+    rated = [i for i in points if i.overall_rating is not None]
+    if len(rated) >= 2:
+        first, last = rated[0], rated[-1]
         change = "improved" if last.overall_rating > first.overall_rating else (
             "fell" if last.overall_rating < first.overall_rating else "stayed the same")  # fmt: skip
         summary += f" Between the first and last recorded ratings it {change}."
-    return Chart(
-        id="overall-over-time",
-        title=f"{provider.name}: overall rating at each inspection",
-        summary=summary,
-        figure=figure_json(figure),
-        headers=["Inspection", "Overall rating"],
-        rows=[[i.report.when_text, i.overall_text] for i in points],
-        height=300 if not missing else 330,
-    )
+    return summary
 
 
 def drilldown_sunburst(inspection, standards_by_domain, ratings, url_for_standard):
@@ -217,26 +204,21 @@ def drilldown_sunburst(inspection, standards_by_domain, ratings, url_for_standar
             colours.append(RATING_COLOURS[Rating(rating) if rating is not None else None])
             links.append(url_for_standard(standard))
             hover.append(f"{standard.code} {standard.name}: {Rating.label_of(rating, NOT_RECORDED)}")
-    figure = go.Figure(
-        go.Sunburst(
-            ids=ids,
-            labels=labels,
-            parents=parents,
-            marker={"colors": colours, "line": {"color": "#0b0c0c", "width": 1}},
-            leaf={"opacity": 1},
-            insidetextfont={
-                "color": ["#0b0c0c" if colour in ("#f3f2f1", "#ffffff") else "#ffffff" for colour in colours]
-            },
-            customdata=links,
-            hovertext=hover,
-            hoverinfo="text",
-            insidetextorientation="horizontal",
-            maxdepth=3,
-        )
+    ring = trace(
+        "sunburst",
+        ids=ids,
+        labels=labels,
+        parents=parents,
+        marker={"colors": colours, "line": {"color": "#0b0c0c", "width": 1}},
+        leaf={"opacity": 1},
+        insidetextfont={"color": ["#0b0c0c" if colour in ("#f3f2f1", "#ffffff") else "#ffffff" for colour in colours]},
+        customdata=links,
+        hovertext=hover,
+        hoverinfo="text",
+        insidetextorientation="horizontal",
+        maxdepth=3,
     )
-    figure.update_layout(
-        plain_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, uniformtext={"minsize": 11, "mode": "hide"})
-    )
+    layout = plain_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, uniformtext={"minsize": 11, "mode": "hide"})
     rows = []
     for domain, standards in standards_by_domain:
         for standard in standards:
@@ -252,7 +234,7 @@ def drilldown_sunburst(inspection, standards_by_domain, ratings, url_for_standar
         id="drilldown",
         title=f"{inspection.provider.name}, inspection {inspection.report.when_text}: overall rating and each standard",
         summary=f"Overall {Rating.label_of(inspection.overall_rating, NOT_RECORDED)}; {recorded} of {len(rows)} standard ratings recorded. Select a standard to open it.",
-        figure=figure_json(figure),
+        figure=figure([ring], layout),
         headers=["Domain", "Standard", "Published rating"],
         rows=rows,
         height=420,
@@ -284,7 +266,7 @@ def compare_ratings(inspections, standards, ratings_by_inspection):
         for number, i in enumerate(inspections, start=1)
     ]
     rows = [f"{standard.code} {standard.name}" for standard in standards]
-    figure = go.Figure()
+    traces = []
     for rating in [*reversed(Rating), None]:
         xs, ys, hover = [], [], []
         for inspection, column in zip(inspections, columns, strict=True):
@@ -297,8 +279,9 @@ def compare_ratings(inspections, standards, ratings_by_inspection):
         if not xs:
             continue
         label = Rating.label_of(rating, NOT_RECORDED)
-        figure.add_trace(
-            go.Scatter(
+        traces.append(
+            trace(
+                "scatter",
                 name=label,
                 x=xs,
                 y=ys,
@@ -316,25 +299,23 @@ def compare_ratings(inspections, standards, ratings_by_inspection):
                 hovertemplate="%{customdata}: " + label + "<extra></extra>",
             )
         )
-    figure.update_layout(
-        plain_layout(
-            xaxis={
-                "type": "category",
-                "side": "top",
-                "categoryorder": "array",
-                "categoryarray": columns,
-                "fixedrange": True,
-            },
-            yaxis={
-                "type": "category",
-                "autorange": "reversed",
-                "categoryorder": "array",
-                "categoryarray": [wrap_label(row, 24) for row in rows],
-                "fixedrange": True,
-            },
-            legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
-            margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        )
+    layout = plain_layout(
+        xaxis={
+            "type": "category",
+            "side": "top",
+            "categoryorder": "array",
+            "categoryarray": columns,
+            "fixedrange": True,
+        },
+        yaxis={
+            "type": "category",
+            "autorange": "reversed",
+            "categoryorder": "array",
+            "categoryarray": [wrap_label(row, 24) for row in rows],
+            "fixedrange": True,
+        },
+        legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
     )
     names = "; ".join(
         f"{f'{number} ' if numbered else ''}{i.provider.name} ({i.report.when_text})"
@@ -347,7 +328,7 @@ def compare_ratings(inspections, standards, ratings_by_inspection):
             f"Ratings of {len(inspections)} inspections on each standard, as coloured cells "
             "(O Outstanding, G Good, RI Requires improvement, I Inadequate; – not recorded)."
         ),
-        figure=figure_json(figure),
+        figure=figure(traces, layout),
         headers=["Standard", *(str(i) for i in inspections)],
         rows=[
             [
@@ -362,12 +343,12 @@ def compare_ratings(inspections, standards, ratings_by_inspection):
 
 def owner_comparison(owner_rows):
     """Stacked horizontal bars of overall ratings per owner group (latest inspection of each provider)."""
-    figure = go.Figure()
     names = [wrap_label(row["owner"].name) for row in owner_rows]
+    bars = []
     for rating in [*reversed(Rating), None]:
         key = rating.value if rating is not None else None
-        figure.add_trace(rating_bar(rating, names, [row["counts"].get(key, 0) for row in owner_rows]))
-    figure.update_layout(plain_layout(barmode="stack", yaxis={"autorange": "reversed"}))
+        bars.append(rating_bar(rating, names, [row["counts"].get(key, 0) for row in owner_rows]))
+    layout = plain_layout(barmode="stack", yaxis={"autorange": "reversed"})
     good = [
         row["owner"].name
         for row in owner_rows
@@ -380,7 +361,7 @@ def owner_comparison(owner_rows):
             f"{len(owner_rows)} owner groups; providers rated Good or better at their latest inspection are owned by: "
             f"{', '.join(good) if good else 'none'}."
         ),
-        figure=figure_json(figure),
+        figure=figure(bars, layout),
         headers=["Owner group", *(r.label for r in reversed(Rating)), "Not recorded"],
         rows=[
             [row["owner"].name, *(row["counts"].get(r.value, 0) for r in reversed(Rating)), row["counts"].get(None, 0)]

@@ -1,59 +1,42 @@
 """Charts of key-question scores against the rule's bands."""
 
-from plotly import graph_objects as go
-
-from dashboard.charts.base import (
-    SERIES_COLOURS,
-    Chart,
-    figure_json,
-    plain_layout,
-    wrap_label,
-)
+from dashboard.charts.base import SERIES_COLOURS, Chart, figure, plain_layout, trace, wrap_label
 
 
 def key_question_scores(chart_id, title, scores, summary_subject, bands=()):
     """Horizontal bars of key-question scores against the 50/65/80% band lines."""
     labels = [wrap_label(score.key_question.text, 26) for score in scores]
-    figure = go.Figure(
-        go.Bar(
-            y=labels,
-            x=[float(score.percent) for score in scores],
-            orientation="h",
-            marker={"color": "#1d70b8"},
-            text=[f"{score.percent.normalize():f}%" for score in scores],
-            textposition="outside",
-            hovertemplate="%{y}: %{x}%<extra></extra>",
-        )
+    bars = trace(
+        "bar",
+        y=labels,
+        x=[float(score.percent) for score in scores],
+        orientation="h",
+        marker={"color": "#1d70b8"},
+        text=[f"{score.percent.normalize():f}%" for score in scores],
+        textposition="outside",
+        hovertemplate="%{y}: %{x}%<extra></extra>",
     )
     shapes, annotations = band_lines(bands)
-    figure.update_layout(
-        plain_layout(
-            xaxis={"range": [0, 105], "title": {"text": "% judged sufficient"}, "fixedrange": True},
-            yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
-            shapes=shapes,
-            annotations=annotations,
-            showlegend=False,
-            margin={"l": 10, "r": 30, "t": 30, "b": 40},
-        )
+    layout = plain_layout(
+        xaxis={"range": [0, 105], "title": {"text": "% judged sufficient"}, "fixedrange": True},
+        yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+        shapes=shapes,
+        annotations=annotations,
+        showlegend=False,
+        margin={"l": 10, "r": 30, "t": 30, "b": 40},
     )
     lowest = min(scores, key=lambda score: score.percent)
     summary = (
         f"{summary_subject}: the lowest of {len(scores)} key-question scores is "
         f"{lowest.percent.normalize():f}% ('{lowest.key_question.text}')."
     )
-    return Chart(
-        id=chart_id,
-        title=title,
-        summary=summary,
-        figure=figure_json(figure),
-        note=band_note(bands),
-        headers=["Key question", "% judged sufficient", "Cases"],
-        rows=[
-            [score.key_question.text, f"{score.percent.normalize():f}%", score.cases_total or "not stated"]
-            for score in scores
-        ],
-        height=110 + 64 * len(scores),
-    )
+    rows = [
+        [score.key_question.text, f"{score.percent.normalize():f}%", score.cases_total or "not stated"]
+        for score in scores
+    ]
+    headers = ["Key question", "% judged sufficient", "Cases"]
+    height = 110 + 64 * len(scores)
+    return Chart(chart_id, title, summary, figure([bars], layout), headers, rows, note=band_note(bands), height=height)
 
 
 def band_lines(bands):
@@ -98,7 +81,7 @@ def standard_scores_dot_plot(standard, scores_by_inspection, bands=()):
     inspections = list(scores_by_inspection)
     if not inspections:
         return None
-    figure = go.Figure()
+    traces = []
     symbols = ["circle", "diamond", "square", "triangle-up", "x", "star", "cross", "hexagon"]
     questions = list(standard.key_questions.all())
     for index, question in enumerate(questions):
@@ -108,8 +91,9 @@ def standard_scores_dot_plot(standard, scores_by_inspection, bands=()):
             if score is not None:
                 xs.append(float(score.percent))
                 ys.append(str(inspection))
-        figure.add_trace(
-            go.Scatter(
+        traces.append(
+            trace(
+                "scatter",
                 name=question.text,
                 x=xs,
                 y=ys,
@@ -119,15 +103,13 @@ def standard_scores_dot_plot(standard, scores_by_inspection, bands=()):
             )  # fmt: skip
         )
     shapes, annotations = band_lines(bands)
-    figure.update_layout(
-        plain_layout(
-            xaxis={"range": [0, 105], "title": {"text": "% of sampled cases judged sufficient"}},
-            yaxis={"automargin": True},
-            shapes=shapes,
-            annotations=annotations,
-            legend={"orientation": "h", "yanchor": "top", "y": -0.15},
-            margin={"l": 10, "r": 10, "t": 30, "b": 40},
-        )
+    layout = plain_layout(
+        xaxis={"range": [0, 105], "title": {"text": "% of sampled cases judged sufficient"}},
+        yaxis={"automargin": True},
+        shapes=shapes,
+        annotations=annotations,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15},
+        margin={"l": 10, "r": 10, "t": 30, "b": 40},
     )
     rows = []
     for inspection in inspections:
@@ -140,7 +122,7 @@ def standard_scores_dot_plot(standard, scores_by_inspection, bands=()):
         id="key-question-scores",
         title=f"Key-question scores on {standard.code} {standard.name}, by inspection",
         summary=f"Key-question scores are recorded for {len(inspections)} inspections on {standard.code} {standard.name}.",
-        figure=figure_json(figure),
+        figure=figure(traces, layout),
         note=band_note(bands),
         headers=["Inspection", *(q.text for q in questions)],
         rows=rows,
@@ -150,7 +132,7 @@ def standard_scores_dot_plot(standard, scores_by_inspection, bands=()):
 
 def compare_scores(inspections):
     """Grouped bars of key-question scores for the compared inspections that have them."""
-    figure = go.Figure()
+    bars = []
     questions = {}
     for inspection in inspections:
         for score in inspection.scores.all():
@@ -158,30 +140,29 @@ def compare_scores(inspections):
     codes = sorted(questions)
     for inspection in inspections:
         by_code = {score.key_question.code: score for score in inspection.scores.all()}
-        figure.add_trace(
-            go.Bar(
+        bars.append(
+            trace(
+                "bar",
                 name=wrap_label(str(inspection), 40),
                 y=[wrap_label(questions[code].text, 24) for code in codes],
                 x=[float(by_code[code].percent) if code in by_code else None for code in codes],
                 orientation="h",
-                marker={"color": SERIES_COLOURS[len(figure.data) % len(SERIES_COLOURS)]},
+                marker={"color": SERIES_COLOURS[len(bars) % len(SERIES_COLOURS)]},
                 hovertemplate="%{y}: %{x}%<extra>%{fullData.name}</extra>",
             )
         )
     # Horizontal bars: long key-question texts read level, never rotated; the legend sits above.
-    figure.update_layout(
-        plain_layout(
-            barmode="group",
-            xaxis={"range": [0, 100], "title": {"text": "% of sampled cases judged sufficient"}, "fixedrange": True},
-            yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
-            legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        )
+    layout = plain_layout(
+        barmode="group",
+        xaxis={"range": [0, 100], "title": {"text": "% of sampled cases judged sufficient"}, "fixedrange": True},
+        yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
     )
     return Chart(
         id="compare-scores",
         title="Key-question scores side by side: " + "; ".join(str(i) for i in inspections),
         summary=f"Case-sample scores of {len(inspections)} inspections on {len(codes)} key questions.",
-        figure=figure_json(figure),
+        figure=figure(bars, layout),
         headers=["Key question", *(str(i) for i in inspections)],
         rows=[
             [
