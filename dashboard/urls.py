@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path, re_path, register_converter
 from django.views.generic import RedirectView
 
-from dashboard import data_views, round_views, views
+from dashboard import data_views, health_views, round_views, views
 from dashboard.api import api, without_trailing_slash
 
 
@@ -43,8 +43,8 @@ public_patterns = [
     path("data/releases/<slug:identifier>/", data_views.release_detail, name="release"),
     path("data/releases/<slug:identifier>/<slug:slug>.<slug:fmt>", data_views.release_download, name="release_file"),
     path("data/<slug:slug>.<slug:fmt>", data_views.data_download, name="download"),
-    path("healthz/", views.healthz, name="healthz"),
-    path("readyz/", views.readyz, name="readyz"),
+    path("healthz/", health_views.healthz, name="healthz"),
+    path("readyz/", health_views.readyz, name="readyz"),
 ]
 
 

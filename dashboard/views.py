@@ -9,10 +9,9 @@ import datetime
 from collections import Counter, defaultdict
 
 from django.core.paginator import Paginator
-from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, F, Prefetch, Sum, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -20,7 +19,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from dashboard import charts
-from dashboard.caching import allow_framing, cache_status, cached_page, once_per_version
+from dashboard.caching import allow_framing, cached_page, once_per_version
 from dashboard.filters import LeagueTableFilter
 from dashboard.forms import CompareForm, SearchForm, compare_url
 from dashboard.tables import LeagueTable
@@ -538,26 +537,6 @@ def compare(request):
 @cached_page
 def accessibility(request):
     return render(request, "dashboard/accessibility.html", {"title": "Accessibility statement"})
-
-
-def healthz(request):
-    """The process is alive. Touches nothing else, so an orchestrator can tell a hung process."""
-    return HttpResponse("ok", content_type="text/plain")
-
-
-def readyz(request):
-    """The database answers: send traffic here. Without the page cache (Redis) pages still render
-    from the database, so that is reported as degraded, still 200, not a reason to stop traffic."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except (OperationalError, InterfaceError):
-        connection.close_if_unusable_or_obsolete()
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    status = cache_status()
-    response = HttpResponse(status, content_type="text/plain")
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @cached_page

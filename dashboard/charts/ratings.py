@@ -266,16 +266,45 @@ def compare_ratings(inspections, standards, ratings_by_inspection):
         for number, i in enumerate(inspections, start=1)
     ]
     rows = [f"{standard.code} {standard.name}" for standard in standards]
+    cells = {
+        (column, row): (inspection, ratings_by_inspection[inspection.pk].get(standard.code))
+        for inspection, column in zip(inspections, columns, strict=True)
+        for standard, row in zip(standards, rows, strict=True)
+    }
+    names = "; ".join(
+        f"{f'{number} ' if numbered else ''}{i.provider.name} ({i.report.when_text})"
+        for number, i in enumerate(inspections, start=1)
+    )
+    return Chart(
+        id="compare-ratings",
+        title=f"Standard ratings side by side: {names}",
+        summary=(
+            f"Ratings of {len(inspections)} inspections on each standard, as coloured cells "
+            "(O Outstanding, G Good, RI Requires improvement, I Inadequate; – not recorded)."
+        ),
+        figure=figure(rating_cell_traces(cells), rating_grid_layout(columns, rows)),
+        headers=["Standard", *(str(i) for i in inspections)],
+        rows=[
+            [
+                f"{s.code} {s.name}",
+                *(Rating.label_of(ratings_by_inspection[i.pk].get(s.code), NOT_RECORDED) for i in inspections),
+            ]
+            for s in standards
+        ],
+        height=160 + 44 * len(standards),
+    )
+
+
+def rating_cell_traces(cells):
+    """One trace of square cells per rating (and one for not recorded), from {(column, row): (inspection, value)}."""
     traces = []
     for rating in [*reversed(Rating), None]:
         xs, ys, hover = [], [], []
-        for inspection, column in zip(inspections, columns, strict=True):
-            for standard, row in zip(standards, rows, strict=True):
-                value = ratings_by_inspection[inspection.pk].get(standard.code)
-                if (Rating(value) if value is not None else None) == rating:
-                    xs.append(column)
-                    ys.append(wrap_label(row, 24))
-                    hover.append(f"{inspection.provider.name}, {inspection.report.when_text}: {row}")
+        for (column, row), (inspection, value) in cells.items():
+            if (Rating(value) if value is not None else None) == rating:
+                xs.append(column)
+                ys.append(wrap_label(row, 24))
+                hover.append(f"{inspection.provider.name}, {inspection.report.when_text}: {row}")
         if not xs:
             continue
         label = Rating.label_of(rating, NOT_RECORDED)
@@ -299,7 +328,12 @@ def compare_ratings(inspections, standards, ratings_by_inspection):
                 hovertemplate="%{customdata}: " + label + "<extra></extra>",
             )
         )
-    layout = plain_layout(
+    return traces
+
+
+def rating_grid_layout(columns, rows):
+    """Columns along the top in the order chosen, rows down in catalogue order, nothing zoomable."""
+    return plain_layout(
         xaxis={
             "type": "category",
             "side": "top",
@@ -316,28 +350,6 @@ def compare_ratings(inspections, standards, ratings_by_inspection):
         },
         legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-    )
-    names = "; ".join(
-        f"{f'{number} ' if numbered else ''}{i.provider.name} ({i.report.when_text})"
-        for number, i in enumerate(inspections, start=1)
-    )
-    return Chart(
-        id="compare-ratings",
-        title=f"Standard ratings side by side: {names}",
-        summary=(
-            f"Ratings of {len(inspections)} inspections on each standard, as coloured cells "
-            "(O Outstanding, G Good, RI Requires improvement, I Inadequate; – not recorded)."
-        ),
-        figure=figure(traces, layout),
-        headers=["Standard", *(str(i) for i in inspections)],
-        rows=[
-            [
-                f"{s.code} {s.name}",
-                *(Rating.label_of(ratings_by_inspection[i.pk].get(s.code), NOT_RECORDED) for i in inspections),
-            ]
-            for s in standards
-        ],
-        height=160 + 44 * len(standards),
     )
 
 
