@@ -59,7 +59,9 @@ def standard_header(standard):
 
 
 class LeagueTable(tables.Table):
-    provider = tables.Column(accessor="provider__name", verbose_name="Provider", order_by=("provider__name",))
+    provider = tables.Column(
+        accessor="provider__name", verbose_name="Provider", order_by=("provider__name", "report__published", "pk")
+    )
     overall = RatingColumn(accessor="overall_rating", verbose_name="Overall rating")
     kind = tables.Column(accessor="provider__kind", verbose_name="Kind", order_by=("provider__kind", "provider__name"))
     owner = tables.Column(

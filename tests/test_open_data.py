@@ -99,6 +99,17 @@ class DownloadTests(TestCase):
         body = self.client.get("/?_export=csv&scope=all").content.decode()
         self.assertIn("'=1+1 CRC", body)
 
+    def test_the_league_table_export_lists_a_providers_inspections_in_publication_order(self):
+        rows = list(csv.DictReader(io.StringIO(self.client.get("/?_export=csv&scope=all").content.decode())))
+        inspections = Inspection.objects.rated().select_related("provider", "report")
+        expected = sorted(
+            inspections,
+            key=lambda i: (i.provider.name, i.report.published is None, i.report.published or datetime.date.min, i.pk),
+        )
+        repeated = {i.provider.name for i in inspections if inspections.filter(provider=i.provider).count() > 1}
+        self.assertTrue(repeated, "the test bundle has a provider inspected twice")
+        self.assertEqual([row["Inspection id"] for row in rows], [str(i.pk) for i in expected])
+
     def test_unknown_datasets_and_formats_are_404(self):
         for url in ["/data/everything.csv", "/data/ratings.xlsx", "/data/releases/2099-01/ratings.csv"]:
             with self.subTest(url=url):
