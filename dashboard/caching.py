@@ -23,6 +23,7 @@ import inspect
 import logging
 import threading
 import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -94,11 +95,48 @@ def canonical_query(query, params):
 
 
 class PageCache:
-    """The shared cache, skipped for a few seconds after it fails (Redis down or unreachable)."""
+    """The shared cache, skipped for a few seconds after it fails (Redis down or unreachable), in
+    front of it the pages this process served most recently.
+
+    A key names the data version, so a page kept in memory is as fresh as the shared copy: the
+    memory only saves the round trip to Redis (about half of a cache hit's time in a profile) on
+    the pages read most, up to `settings.PAGE_MEMORY_BYTES` per process.
+    """
 
     def __init__(self):
         self.down_until = 0.0
         self.lock = threading.Lock()
+        self.memory = OrderedDict()  # key -> (value, size), least recently used first
+        self.memory_bytes = 0
+
+    def remembered(self, key):
+        with self.lock:
+            found = self.memory.get(key)
+            if found is not None:
+                self.memory.move_to_end(key)
+                return found[0]
+        return None
+
+    def remember(self, key, value):
+        if not key.startswith("page:"):
+            return  # only whole pages (content, content type, attributes); values are shared objects
+        size = len(value[0])
+        limit = settings.PAGE_MEMORY_BYTES
+        if size > limit:
+            return
+        with self.lock:
+            if key in self.memory:
+                return
+            self.memory[key] = (value, size)
+            self.memory_bytes += size
+            while self.memory_bytes > limit:
+                _key, (_value, dropped) = self.memory.popitem(last=False)
+                self.memory_bytes -= dropped
+
+    def forget(self):
+        with self.lock:
+            self.memory.clear()
+            self.memory_bytes = 0
 
     def available(self):
         return time.monotonic() >= self.down_until
@@ -111,15 +149,20 @@ class PageCache:
             log.warning("page cache unavailable (%s: %s); rendering pages from the database", operation, error)
 
     def get(self, key):
-        if not self.available():
-            return None
+        value = self.remembered(key)
+        if value is not None or not self.available():
+            return value
         try:
-            return cache.get(key)
+            value = cache.get(key)
         except Exception as error:  # any cache backend failure: render from the database
             self.failed("get", error)
             return None
+        if value is not None:
+            self.remember(key, value)
+        return value
 
     def set(self, key, value, timeout):
+        self.remember(key, value)
         if not self.available():
             return
         try:

@@ -179,6 +179,9 @@ else:
 # A process reads the data version at most this often, so a page cache hit runs no query; another
 # process's change to the data shows within this many seconds (dashboard/caching.py). Tests use 0.
 DATA_VERSION_SECONDS = float(os.environ.get("DATA_VERSION_SECONDS", "1"))
+# The pages each process keeps in memory in front of the shared cache (dashboard/caching.py), in
+# bytes; 0 keeps none.
+PAGE_MEMORY_BYTES = int(os.environ.get("PAGE_MEMORY_BYTES", str(32 * 1024 * 1024)))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,12 +1,15 @@
 """The page cache is never stale: every write bumps the data version that keys it."""
 
+from unittest import mock
+
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dashboard.caching import data_version
+from dashboard.caching import PageCache, data_version
 from inspections.models import DataVersion, Inspection, StandardRating
 from inspections.rules import Rating
 from tests.base import admin_form_data, cgm_2019, load_test_bundle
@@ -140,3 +143,42 @@ class VersionReuseTests(TestCase):
             changed = self.client.get(reverse("dashboard:home") + "?sort=provider")
         self.assertEqual(len(after_a_change), len(first))
         self.assertNotEqual(changed.context["charts"], home.context["charts"])
+
+
+class PageMemoryTests(TestCase):
+    """Each process keeps the pages it served last in front of the shared cache, within a byte limit."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_test_bundle()
+        cls.inspection = cgm_2019()
+
+    def setUp(self):
+        memory = self.settings(PAGE_MEMORY_BYTES=1_000_000)
+        memory.enable()
+        self.addCleanup(memory.disable)
+
+    def test_a_page_served_again_comes_from_memory_without_the_shared_cache(self):
+        url = self.inspection.get_absolute_url()
+        first = self.client.get(url)
+        with mock.patch.object(cache, "get", wraps=cache.get) as shared_get:
+            self.assertEqual(self.client.get(url).content, first.content)
+        shared_get.assert_not_called()
+
+    def test_a_data_change_is_served_at_once_though_the_old_page_is_in_memory(self):
+        url = self.inspection.get_absolute_url()
+        self.assertContains(self.client.get(url), "Requires improvement")
+        Inspection.objects.filter(pk=self.inspection.pk).update(overall_rating=Rating.OUTSTANDING)
+        self.assertContains(self.client.get(url), "Outstanding")
+
+    def test_memory_keeps_the_most_recent_pages_within_its_limit(self):
+        memory = PageCache()
+        page = (b"x" * 400, "text/html", {})
+        with self.settings(PAGE_MEMORY_BYTES=1000):
+            for key in ("page:a", "page:b", "page:c"):
+                memory.remember(key, page)
+            memory.remembered("page:b")  # used again: kept before "page:c"
+            memory.remember("page:d", page)
+            memory.remember("page:too big", (b"x" * 1001, "text/html", {}))
+        self.assertEqual(list(memory.memory), ["page:b", "page:d"])
+        self.assertEqual(memory.memory_bytes, 800)
