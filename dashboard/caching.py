@@ -118,8 +118,7 @@ class PageCache:
         return None
 
     def remember(self, key, value):
-        if not key.startswith("page:"):
-            return  # only whole pages (content, content type, attributes); values are shared objects
+        """Keep a whole page (content, content type, attributes) in this process's memory."""
         size = len(value[0])
         limit = settings.PAGE_MEMORY_BYTES
         if size > limit:
@@ -148,8 +147,9 @@ class PageCache:
         if first:
             log.warning("page cache unavailable (%s: %s); rendering pages from the database", operation, error)
 
-    def get(self, key):
-        value = self.remembered(key)
+    def get(self, key, page=False):
+        """The cached value or None; `page`: a whole page, looked for in memory first."""
+        value = self.remembered(key) if page else None
         if value is not None or not self.available():
             return value
         try:
@@ -157,12 +157,13 @@ class PageCache:
         except Exception as error:  # any cache backend failure: render from the database
             self.failed("get", error)
             return None
-        if value is not None:
+        if page and value is not None:
             self.remember(key, value)
         return value
 
-    def set(self, key, value, timeout):
-        self.remember(key, value)
+    def set(self, key, value, timeout, page=False):
+        if page:
+            self.remember(key, value)
         if not self.available():
             return
         try:
@@ -267,14 +268,14 @@ def cached_page(view=None, *, params=None):
                 allow_framing(response)
             return decorate(response, etag, changed_at)
         key = f"page:v{version}:{today}:{path_hash}"
-        entry = page_cache.get(key)
+        entry = page_cache.get(key, page=True)
         if entry is None:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming or response.has_header("Content-Disposition"):
                 # Errors and downloads are not cached; an error must not be served twice.
                 return response
             attributes = {name: getattr(response, name) for name in CARRIED_ATTRIBUTES if hasattr(response, name)}
-            page_cache.set(key, (response.content, response["Content-Type"], attributes), CACHE_SECONDS)
+            page_cache.set(key, (response.content, response["Content-Type"], attributes), CACHE_SECONDS, page=True)
         else:
             content, content_type, attributes = entry
             response = HttpResponse(content, content_type=content_type)

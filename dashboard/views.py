@@ -364,7 +364,7 @@ def inspection_detail(request, pk):
             "tables": inspection.report.tables.all(),
             "corrections": list(inspection.corrections.order_by("made_at", "id")),
             "citation": citation(request, inspection),
-            "title": f"{inspection.provider.name}, {inspection.report.when_text}",
+            "title": inspection.heading,
         },
         chart_list,
     )

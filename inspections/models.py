@@ -770,6 +770,11 @@ class Inspection(Sourced):
         return reverse("dashboard:inspection", args=[self.pk])
 
     @property
+    def heading(self):
+        """'Provider, date' as page and chart titles name it; an undated report by its round."""
+        return f"{self.provider.name}, {self.report.when_text}"
+
+    @property
     def framework(self):
         return self.report.framework
 

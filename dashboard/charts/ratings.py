@@ -261,10 +261,7 @@ def compare_ratings(inspections, standards, ratings_by_inspection):
     # Two names fit side by side at phone width; three or four would collide, so they are numbered
     # and the title says which number is which.
     numbered = len(inspections) > 2
-    columns = [
-        str(number) if numbered else wrap_label(f"{i.provider.name}, {i.report.when_text}", 18)
-        for number, i in enumerate(inspections, start=1)
-    ]
+    columns = [str(number) if numbered else wrap_label(i.heading, 18) for number, i in enumerate(inspections, start=1)]
     rows = [f"{standard.code} {standard.name}" for standard in standards]
     cells = {
         (column, row): (inspection, ratings_by_inspection[inspection.pk].get(standard.code))
@@ -304,7 +301,7 @@ def rating_cell_traces(cells):
             if (Rating(value) if value is not None else None) == rating:
                 xs.append(column)
                 ys.append(wrap_label(row, 24))
-                hover.append(f"{inspection.provider.name}, {inspection.report.when_text}: {row}")
+                hover.append(f"{inspection.heading}: {row}")
         if not xs:
             continue
         label = Rating.label_of(rating, NOT_RECORDED)
