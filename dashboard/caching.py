@@ -78,9 +78,13 @@ def view_parameters(view):
     """The query parameters a view reads, or None if not known (then every parameter counts)."""
     operation = getattr(view, "__self__", None)
     if operation is not None and hasattr(operation, "view_func"):
-        # A django-ninja operation (decorate_view): its function's signature is its parameters.
-        names = inspect.signature(operation.view_func).parameters
-        return tuple(name for name in names if name != "request")
+        # A django-ninja operation (decorate_view): its function's signature is its parameters,
+        # a schema's fields standing for the schema (e.g. the lists' `paging`).
+        names = []
+        for name, parameter in inspect.signature(operation.view_func).parameters.items():
+            fields = getattr(parameter.annotation, "model_fields", None)
+            names.extend(fields or ([] if name == "request" else [name]))
+        return tuple(names)
     return PAGE_PARAMETERS.get(f"{view.__module__}.{getattr(view, '__qualname__', '')}")
 
 

@@ -5,6 +5,7 @@ from django.test import TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dashboard import caching
+from dashboard.api.base import api
 from inspections.models import Inspection
 from tests.base import load_test_bundle
 
@@ -70,6 +71,25 @@ class CacheKeyTests(TestCase):
         for name, view in cached:
             with self.subTest(view=name):
                 self.assertIsNotNone(view.page_parameters)
+
+    def test_every_api_operation_is_keyed_on_the_parameters_its_schema_declares(self):
+        schema = self.client.get("/api/v1/schema/").json()
+        declared = {
+            operations["get"]["operationId"]: {p["name"] for p in operations["get"].get("parameters", [])}
+            for operations in schema["paths"].values()
+        }
+        keyed = {
+            api.get_openapi_operation_id(operation): set(operation.run.page_parameters)
+            for _prefix, router in api._routers
+            for path_view in router.path_operations.values()
+            for operation in path_view.operations
+        }
+        self.assertGreater(len(declared), 8)
+        self.assertEqual(keyed, declared)
+
+    def test_a_list_page_asked_for_is_the_page_answered(self):
+        self.assertEqual(self.client.get("/api/v1/inspections").json()["page_size"], 50)
+        self.assertEqual(self.client.get("/api/v1/inspections?page_size=2&page=2").json()["page"], 2)
 
 
 class RedisDownTests(TestCase):

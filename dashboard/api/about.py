@@ -1,10 +1,8 @@
 """The API's front door: what it offers, where its schema and documentation are."""
 
 from ninja import Field, Router, Schema
-from ninja.decorators import decorate_view
 
-from dashboard.api.base import ERRORS, absolute, api
-from dashboard.caching import cached_page
+from dashboard.api.base import absolute, api, endpoint
 
 router = Router()
 
@@ -21,8 +19,7 @@ class ApiRoot(Schema):
     endpoints: list[Endpoint]
 
 
-@router.get("/", response={200: ApiRoot, **ERRORS}, url_name="root", tags=["about"])
-@decorate_view(cached_page)
+@endpoint(router, "/", ApiRoot, "root", "about")
 def api_root(request):
     """What this API offers: its endpoints, its schema and its documentation."""
 

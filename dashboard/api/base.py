@@ -1,14 +1,17 @@
 """What every endpoint shares: the API object, its error shape, paging, lookups and links."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import Http404
 from django.urls import reverse
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
+from pydantic import BeforeValidator
 
+from dashboard.caching import cached_page
 from dashboard.filters import RATING_CHOICES
-from inspections.models import ProviderKind
+from inspections.models import Inspection, OwnerGroup, Provider, ProviderKind, Standard
 from inspections.rules import Rating
 
 
@@ -38,6 +41,21 @@ DEFAULT_PAGE_SIZE = 50
 RatingSlug = Literal[tuple(slug for slug, _label in RATING_CHOICES)]
 RatingLabel = Literal[tuple(rating.label for rating in Rating)]
 Kind = Literal[tuple(ProviderKind.values)]
+# Field types that read a model's column as the API states it: a blank text is null, a stored
+# rating is its label.
+BlankAsNull = Annotated[str | None, BeforeValidator(lambda text: text or None)]
+KindOrNull = Annotated[Kind | None, BeforeValidator(lambda text: text or None)]
+RatingOf = Annotated[RatingLabel | None, BeforeValidator(Rating.label_of)]
+
+
+def endpoint(router, path, schema, name, tag):
+    """A GET endpoint answering `schema` (or an error), its answers kept in the page cache."""
+
+    def register(view):
+        cached_view = decorate_view(cached_page)(view)
+        return router.get(path, response={200: schema, **ERRORS}, url_name=name, tags=[tag])(cached_view)
+
+    return register
 
 
 class Problem(Schema):
@@ -92,8 +110,16 @@ class Page(Schema):
     previous: str | None
 
 
-def paginate(request, queryset, page, page_size):
+class Paging(Schema):
+    """Every list's paging parameters."""
+
+    page: int = Field(1, ge=1, le=100000, description="Page number, from 1.")
+    page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"Items per page, 1-{MAX_PAGE_SIZE}.")
+
+
+def paginate(request, queryset, paging):
     """(page metadata, the page's items). A page past the last is a 404 naming the last."""
+    page, page_size = paging.page, paging.page_size
     count = queryset.count()
     pages = max(1, -(-count // page_size))
     if page > pages:
@@ -116,10 +142,6 @@ def paginate(request, queryset, page, page_size):
     return meta, items
 
 
-PageNumber = Query(1, ge=1, le=100000, description="Page number, from 1.")
-PageSize = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"Items per page, 1-{MAX_PAGE_SIZE}.")
-
-
 def lookup(model, field, slug, what):
     """The object with this slug, or a 400 naming the parameter (a filter, not a path)."""
     if slug is None:
@@ -137,3 +159,31 @@ def absolute(request, name, *args):
 def links(request, name, *args):
     """An object's page on this site (`url`) and in this API (`api_url`), both URL names `name`."""
     return {"url": absolute(request, f"dashboard:{name}", *args), "api_url": absolute(request, f"api:{name}", *args)}
+
+
+# Where each kind of object lives: the same URL name and arguments on the site and in the API.
+ROUTES = {
+    Inspection: lambda inspection: ("inspection", inspection.pk),
+    OwnerGroup: lambda owner: ("owner", owner.slug),
+    Provider: lambda provider: ("provider", provider.slug),
+    Standard: lambda standard: ("standard", standard.framework.slug, standard.code),
+}
+
+
+def route_of(obj):
+    return ROUTES[type(obj)](obj)
+
+
+class Linked(Schema):
+    """A schema of model objects whose `url` and `api_url` fields (each schema lists them where it
+    wants them) are the object's page on this site and in this API."""
+
+    @staticmethod
+    def resolve_url(obj, context):
+        name, *args = route_of(obj)
+        return absolute(context["request"], f"dashboard:{name}", *args)
+
+    @staticmethod
+    def resolve_api_url(obj, context):
+        name, *args = route_of(obj)
+        return absolute(context["request"], f"api:{name}", *args)

@@ -5,31 +5,45 @@ from typing import Literal
 from django.db.models import F
 from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema
-from ninja.decorators import decorate_view
 
 from dashboard.api.base import (
-    ERRORS,
     BadParameter,
     Kind,
+    Linked,
     Page,
-    PageNumber,
-    PageSize,
+    Paging,
     RatingLabel,
+    RatingOf,
     RatingSlug,
+    endpoint,
     links,
     lookup,
     paginate,
 )
-from dashboard.caching import cached_page
 from dashboard.filters import RATING_BY_SLUG
 from inspections.models import Framework, Inspection, OwnerGroup, Provider, Round, Standard, StandardRating
-from inspections.rules import Rating
 from inspections.serialise import serialise_inspection
 
 router = Router()
 
 
-class InspectionListItem(Schema):
+PUBLISHED = "As precise as a source states it: YYYY, YYYY-MM or YYYY-MM-DD."
+
+
+class InspectionFields(Linked):
+    """How a schema of inspections (each with its provider, owner and report selected) reads the
+    fields it lists: `provider` is the provider's name, `published` the report's date, and so on."""
+
+    resolve_provider = staticmethod(lambda inspection: inspection.provider.name)
+    resolve_provider_slug = staticmethod(lambda inspection: inspection.provider.slug)
+    resolve_kind = staticmethod(lambda inspection: inspection.provider.kind)
+    resolve_owner = staticmethod(lambda inspection: inspection.owner.name if inspection.owner else None)
+    resolve_framework = staticmethod(lambda inspection: inspection.report.framework.slug)
+    resolve_report = staticmethod(lambda inspection: inspection.report.title)
+    resolve_published = staticmethod(lambda inspection: inspection.report.published_iso)
+
+
+class InspectionListItem(InspectionFields):
     id: int
     provider: str
     provider_slug: str
@@ -37,8 +51,8 @@ class InspectionListItem(Schema):
     owner: str | None
     framework: str
     report: str
-    published: str | None = Field(description="As precise as a source states it: YYYY, YYYY-MM or YYYY-MM-DD.")
-    overall_rating: RatingLabel | None
+    published: str | None = Field(description=PUBLISHED)
+    overall_rating: RatingOf
     url: str
     api_url: str
 
@@ -57,8 +71,7 @@ ORDERINGS = {
 }
 
 
-@router.get("/inspections", response={200: InspectionList, **ERRORS}, url_name="inspections", tags=["inspections"])
-@decorate_view(cached_page)
+@endpoint(router, "/inspections", InspectionList, "inspections", "inspections")
 def list_inspections(
     request,
     provider: str | None = Query(None, description="Provider slug."),
@@ -75,8 +88,7 @@ def list_inspections(
     ),
     latest: bool = Query(False, description="Only each provider's most recent rated inspection."),
     ordering: Literal[tuple(ORDERINGS)] = Query("published", description="Sort order; `-` for descending."),
-    page: int = PageNumber,
-    page_size: int = PageSize,
+    paging: Paging = Query(...),
 ):
     """Inspections with their overall rating; details at `api_url`."""
     inspections = Inspection.objects.with_catalogue()
@@ -103,23 +115,8 @@ def list_inspections(
         inspections = inspections.filter(pk__in=ratings.values("inspection_id"))
     elif rating:
         inspections = inspections.filter(overall_rating=RATING_BY_SLUG[rating].value)
-    meta, items = paginate(request, inspections.order_by(*ORDERINGS[ordering]), page, page_size)
-    results = [
-        {
-            "id": i.pk,
-            "provider": i.provider.name,
-            "provider_slug": i.provider.slug,
-            "kind": i.provider.kind,
-            "owner": i.owner.name if i.owner else None,
-            "framework": i.report.framework.slug,
-            "report": i.report.title,
-            "published": i.report.published_iso,
-            "overall_rating": Rating.label_of(i.overall_rating),
-            **links(request, "inspection", i.pk),
-        }
-        for i in items
-    ]
-    return {**meta, "results": results}
+    meta, items = paginate(request, inspections.order_by(*ORDERINGS[ordering]), paging)
+    return {**meta, "results": items}
 
 
 class SourceOut(Schema):
@@ -212,10 +209,7 @@ class InspectionDetail(Schema):
     api_url: str
 
 
-@router.get(
-    "/inspections/{id}", response={200: InspectionDetail, **ERRORS}, url_name="inspection", tags=["inspections"]
-)
-@decorate_view(cached_page)
+@endpoint(router, "/inspections/{id}", InspectionDetail, "inspection", "inspections")
 def get_inspection(request, id: int = Path(..., ge=1, le=2**63 - 1)):
     """One inspection: every rating, key-question score, fact, finding and recommendation, each with its source."""
     inspection = (

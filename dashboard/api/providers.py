@@ -2,22 +2,30 @@
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
-from ninja.decorators import decorate_view
 
-from dashboard.api.base import ERRORS, Kind, Page, PageNumber, PageSize, RatingLabel, absolute, links, lookup, paginate
-from dashboard.caching import cached_page
+from dashboard.api.base import (
+    BlankAsNull,
+    Kind,
+    Linked,
+    Page,
+    Paging,
+    RatingOf,
+    endpoint,
+    lookup,
+    paginate,
+)
+from dashboard.api.inspections import PUBLISHED, InspectionFields
 from inspections.models import OwnerGroup, Provider
-from inspections.rules import Rating
 
 router = Router()
 
 
-class ProviderOut(Schema):
+class ProviderOut(Linked):
     slug: str
     name: str
-    short_name: str | None
+    short_name: BlankAsNull
     kind: Kind
-    area: str | None
+    area: BlankAsNull
     url: str = Field(description="The provider's page on this site.")
     api_url: str
 
@@ -26,25 +34,12 @@ class ProviderList(Page):
     results: list[ProviderOut]
 
 
-def provider_out(request, provider):
-    return {
-        "slug": provider.slug,
-        "name": provider.name,
-        "short_name": provider.short_name or None,
-        "kind": provider.kind,
-        "area": provider.area or None,
-        **links(request, "provider", provider.slug),
-    }
-
-
-@router.get("/providers", response={200: ProviderList, **ERRORS}, url_name="providers", tags=["providers"])
-@decorate_view(cached_page)
+@endpoint(router, "/providers", ProviderList, "providers", "providers")
 def list_providers(
     request,
     kind: Kind | None = Query(None, description="CRC or NPS."),
     owner: str | None = Query(None, description="Owner group slug: providers it ever owned."),
-    page: int = PageNumber,
-    page_size: int = PageSize,
+    paging: Paging = Query(...),
 ):
     """Every CRC and NPS division, by name."""
     providers = Provider.objects.order_by("name", "pk")
@@ -53,22 +48,34 @@ def list_providers(
     owner_group = lookup(OwnerGroup, "owner", owner, "owner group")
     if owner_group:
         providers = providers.filter(ownerships__owner=owner_group).distinct()
-    meta, items = paginate(request, providers, page, page_size)
-    return {**meta, "results": [provider_out(request, p) for p in items]}
+    meta, items = paginate(request, providers, paging)
+    return {**meta, "results": items}
+
+
+def iso_or_null(day):
+    return day.isoformat() if day else None
 
 
 class OwnershipOut(Schema):
-    owner: str
-    owner_slug: str
+    owner: str = Field(alias="owner.name")
+    owner_slug: str = Field(alias="owner.slug")
     start: str | None
     end: str | None = Field(description="The day after ownership ended; null if open or unknown.")
 
+    @staticmethod
+    def resolve_start(ownership):
+        return iso_or_null(ownership.period.lower)
 
-class InspectionSummaryOut(Schema):
+    @staticmethod
+    def resolve_end(ownership):
+        return iso_or_null(ownership.period.upper)
+
+
+class InspectionSummaryOut(InspectionFields):
     id: int
-    published: str | None = Field(description="As precise as a source states it: YYYY, YYYY-MM or YYYY-MM-DD.")
+    published: str | None = Field(description=PUBLISHED)
     framework: str
-    overall_rating: RatingLabel | None
+    overall_rating: RatingOf
     api_url: str
 
 
@@ -76,46 +83,29 @@ class ProviderDetail(ProviderOut):
     ownerships: list[OwnershipOut]
     inspections: list[InspectionSummaryOut]
 
+    @staticmethod
+    def resolve_ownerships(provider):
+        return provider.ownerships.all()
 
-def inspection_summary(request, inspection):
-    report = inspection.report
-    return {
-        "id": inspection.pk,
-        "published": report.published_iso,
-        "framework": report.framework.slug,
-        "overall_rating": Rating.label_of(inspection.overall_rating),
-        "api_url": absolute(request, "api:inspection", inspection.pk),
-    }
+    @staticmethod
+    def resolve_inspections(provider):
+        return provider.inspections.select_related("report__framework").order_by("report__published", "pk")
 
 
-@router.get("/providers/{slug}", response={200: ProviderDetail, **ERRORS}, url_name="provider", tags=["providers"])
-@decorate_view(cached_page)
+@endpoint(router, "/providers/{slug}", ProviderDetail, "provider", "providers")
 def get_provider(request, slug: str):
     """One provider, its owners over time and its inspections."""
     provider = Provider.objects.filter(slug=slug).prefetch_related("ownerships__owner").first()
     if provider is None:
         raise Http404(f"No provider with slug {slug!r}.")
-    inspections = provider.inspections.select_related("report__framework").order_by("report__published", "pk")
-    return {
-        **provider_out(request, provider),
-        "ownerships": [
-            {
-                "owner": o.owner.name,
-                "owner_slug": o.owner.slug,
-                "start": o.period.lower.isoformat() if o.period.lower else None,
-                "end": o.period.upper.isoformat() if o.period.upper else None,
-            }
-            for o in provider.ownerships.all()
-        ],
-        "inspections": [inspection_summary(request, i) for i in inspections],
-    }
+    return provider
 
 
-class OwnerOut(Schema):
+class OwnerOut(Linked):
     slug: str
     name: str
     is_public_sector: bool
-    description: str | None
+    description: BlankAsNull
     url: str
     api_url: str
 
@@ -124,34 +114,25 @@ class OwnerList(Page):
     results: list[OwnerOut]
 
 
-def owner_out(request, owner):
-    return {
-        "slug": owner.slug,
-        "name": owner.name,
-        "is_public_sector": owner.is_public_sector,
-        "description": owner.description or None,
-        **links(request, "owner", owner.slug),
-    }
-
-
-@router.get("/owners", response={200: OwnerList, **ERRORS}, url_name="owners", tags=["owners"])
-@decorate_view(cached_page)
-def list_owners(request, page: int = PageNumber, page_size: int = PageSize):
+@endpoint(router, "/owners", OwnerList, "owners", "owners")
+def list_owners(request, paging: Paging = Query(...)):
     """The groups that owned CRCs (and the public sector, for the NPS)."""
-    meta, items = paginate(request, OwnerGroup.objects.order_by("name", "pk"), page, page_size)
-    return {**meta, "results": [owner_out(request, o) for o in items]}
+    meta, items = paginate(request, OwnerGroup.objects.order_by("name", "pk"), paging)
+    return {**meta, "results": items}
 
 
 class OwnerDetail(OwnerOut):
     providers: list[ProviderOut]
 
+    @staticmethod
+    def resolve_providers(owner):
+        return Provider.objects.filter(ownerships__owner=owner).distinct().order_by("name")
 
-@router.get("/owners/{slug}", response={200: OwnerDetail, **ERRORS}, url_name="owner", tags=["owners"])
-@decorate_view(cached_page)
+
+@endpoint(router, "/owners/{slug}", OwnerDetail, "owner", "owners")
 def get_owner(request, slug: str):
     """One owner group and every provider it owned at some time."""
     owner = OwnerGroup.objects.filter(slug=slug).first()
     if owner is None:
         raise Http404(f"No owner group with slug {slug!r}.")
-    providers = Provider.objects.filter(ownerships__owner=owner).distinct().order_by("name")
-    return {**owner_out(request, owner), "providers": [provider_out(request, p) for p in providers]}
+    return owner
