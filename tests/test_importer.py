@@ -51,13 +51,25 @@ def parse(name):
     return parse_report(read_document(shared(name), name), STANDARDS, KEY_QUESTIONS)
 
 
-class StandardsReportParsingTests(TestCase):
+def values(extraction):
+    return {name: found.value for name, found in extraction.fields.items()}
+
+
+class ParsedReportTestCase(TestCase):
+    """Tests of what the parser reads from one report of ../shared/reports/ (`report`)."""
+
+    report = None
+
     @classmethod
     def setUpTestData(cls):
-        cls.extraction = parse(CGM_2019)
+        cls.extraction = parse(cls.report)
+
+
+class StandardsReportParsingTests(ParsedReportTestCase):
+    report = CGM_2019
 
     def test_it_is_read_as_a_standards_report_with_its_details(self):
-        fields = {name: found.value for name, found in self.extraction.fields.items()}
+        fields = values(self.extraction)
         self.assertEqual(self.extraction.kind, "standards_report")
         self.assertEqual(fields["provider_name"], "Cheshire and Greater Manchester")
         # The cover's month is not a publication date (a report can be published the month before).
@@ -124,13 +136,11 @@ class StandardsReportParsingTests(TestCase):
         self.assertTrue(by_kind[("key_finding", "4")][1].startswith("Through the Gate practice is poor"))
 
 
-class QualityAndImpactParsingTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.extraction = parse(GM_2017)
+class QualityAndImpactParsingTests(ParsedReportTestCase):
+    report = GM_2017
 
     def test_details_and_case_sample(self):
-        fields = {name: found.value for name, found in self.extraction.fields.items()}
+        fields = values(self.extraction)
         self.assertEqual(self.extraction.kind, "quality_impact_report")
         self.assertEqual((fields["cover_date"], fields["lead_inspector"]), ("2017-02", "Avtar Singh"))
         self.assertNotIn("published", fields)
@@ -185,7 +195,7 @@ class QualityAndImpactParsingTests(TestCase):
 class SecondarySourceParsingTests(TestCase):
     def test_the_press_release_gives_dates_caseload_and_the_ratings_in_its_prose(self):
         extraction = parse("cheshire-greater-manchester-crc-2019-press-release.txt")
-        fields = {name: found.value for name, found in extraction.fields.items()}
+        fields = values(extraction)
         self.assertEqual(extraction.kind, "secondary")
         self.assertEqual((fields["published"], fields["fieldwork_start"]), ("2019-04-03", "2018-12"))
         self.assertEqual(extraction.facts[0].value["value"], "11,836")
