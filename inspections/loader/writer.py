@@ -28,17 +28,20 @@ def number(value):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def attributes(row, *names):
+    """The row's attributes of these names, each written under its own name."""
+    return {name: getattr(row, name) for name in names}
+
+
 def provenance(row):
-    return non_empty(source=row.source.slug, location=row.location, quote=row.quote)
+    return non_empty(source=row.source.slug, **attributes(row, "location", "quote"))
 
 
 def rating_data(rating):
     return non_empty(
         standard=rating.standard.code,
         rating=Rating.label_of(rating.rating),
-        judgement=rating.judgement,
-        narrative=rating.narrative,
-        discretion_note=rating.discretion_note,
+        **attributes(rating, "judgement", "narrative", "discretion_note"),
     ) | provenance(rating)
 
 
@@ -46,8 +49,7 @@ def score_data(score):
     return non_empty(
         key_question=score.key_question.code,
         percent=number(score.percent),
-        cases_sufficient=score.cases_sufficient,
-        cases_total=score.cases_total,
+        **attributes(score, "cases_sufficient", "cases_total"),
     ) | provenance(score)
 
 
