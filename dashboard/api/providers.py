@@ -34,18 +34,18 @@ class ProviderList(Page):
     results: list[ProviderOut]
 
 
+class ProviderFilters(Schema):
+    kind: Kind | None = Field(None, description="CRC or NPS.")
+    owner: str | None = Field(None, description="Owner group slug: providers it ever owned.")
+
+
 @endpoint(router, "/providers", ProviderList, "providers", "providers")
-def list_providers(
-    request,
-    kind: Kind | None = Query(None, description="CRC or NPS."),
-    owner: str | None = Query(None, description="Owner group slug: providers it ever owned."),
-    paging: Paging = Query(...),
-):
+def list_providers(request, filters: ProviderFilters = Query(...), paging: Paging = Query(...)):
     """Every CRC and NPS division, by name."""
     providers = Provider.objects.order_by("name", "pk")
-    if kind:
-        providers = providers.filter(kind=kind)
-    owner_group = lookup(OwnerGroup, "owner", owner, "owner group")
+    if filters.kind:
+        providers = providers.filter(kind=filters.kind)
+    owner_group = lookup(OwnerGroup, "owner", filters.owner, "owner group")
     if owner_group:
         providers = providers.filter(ownerships__owner=owner_group).distinct()
     meta, items = paginate(request, providers, paging)

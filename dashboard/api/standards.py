@@ -55,19 +55,19 @@ def standards_queryset():
     )
 
 
+class StandardFilters(Schema):
+    framework: str | None = Field(None, description="Framework slug.")
+    kind: Kind | None = Field(None, description="Only standards that apply to CRCs (or NPS divisions).")
+
+
 @endpoint(router, "/standards", StandardList, "standards", "standards")
-def list_standards(
-    request,
-    framework: str | None = Query(None, description="Framework slug."),
-    kind: Kind | None = Query(None, description="Only standards that apply to CRCs (or NPS divisions)."),
-    paging: Paging = Query(...),
-):
+def list_standards(request, filters: StandardFilters = Query(...), paging: Paging = Query(...)):
     """Every standard (and Quality & Impact domain) with its key questions."""
     standards = standards_queryset()
-    if framework is not None:
-        standards = standards.filter(framework=lookup(Framework, "framework", framework, "framework"))
-    if kind:
-        standards = standards.for_kind(kind)
+    if filters.framework is not None:
+        standards = standards.filter(framework=lookup(Framework, "framework", filters.framework, "framework"))
+    if filters.kind:
+        standards = standards.for_kind(filters.kind)
     meta, items = paginate(request, standards, paging)
     return {**meta, "results": items}
 
