@@ -72,6 +72,70 @@ class PhrasingsOfOtherTextsTests(SimpleTestCase):
         )
 
 
+class OverallRatingPhrasingsTests(SimpleTestCase):
+    """The overall rating as owners' releases and news word it (the fourth round, batch F), and the
+    ratings a text mentions without giving them to this inspection."""
+
+    RATED = "HM Inspectorate of Probation rated Essex Community Rehabilitation Company 'Requires improvement'. "
+
+    def test_an_overall_rating_worded_in_other_ways(self):
+        crc = "Essex Community Rehabilitation Company"
+        cases = [
+            (f"HM Inspectorate of Probation published its report on {crc}, with an overall rating of 'Requires "
+             "Improvement'.", "Requires improvement"),
+            (f"Inspectors rated {crc} 'Good' overall.", "Good"),
+            (f'The probation watchdog found {crc}, which is run by a charity, "required improvement" overall and '
+             'inspectors were "concerned".', "Requires improvement"),
+            (f"HM Inspectorate of Probation said {crc} was found to require improvement overall.",
+             "Requires improvement"),
+            (f"{crc} received an overall rating of 'Inadequate' from HM Inspectorate of Probation.", "Inadequate"),
+            (f"{crc} was judged overall to be 'Good' by HM Inspectorate of Probation.", "Good"),
+            (f"Overall, HM Inspectorate of Probation rated {crc} as 'Requires improvement'.", "Requires improvement"),
+            (f"The CRC, which supervises nearly 3,000 people, was rated 'Good' overall by the inspectorate in its "
+             f"report on {crc}.", "Good"),
+        ]  # fmt: skip
+        for text, overall in cases:
+            with self.subTest(text):
+                self.assertEqual(overall_and_ratings(text), (overall, {}))
+
+    def test_a_rating_not_given_or_only_possible_is_not_a_rating(self):
+        sentences = [
+            "The report explained that the CRC's performance was close to a 'Good' rating.",
+            "The chief inspector said the CRC could be rated good next time.",
+            "If it keeps improving, the CRC would be rated 'Good'.",
+            "The CRC has not been rated 'Outstanding' in any area.",
+            "The CRC hopes to achieve a 'Good' rating.",
+            "The CRC narrowly missed out on a 'Good' rating.",
+            "Leadership was not rated 'Good'.",
+        ]
+        for sentence in sentences:
+            with self.subTest(sentence):
+                self.assertEqual(overall_and_ratings(self.RATED + sentence), ("Requires improvement", {}))
+
+    def test_counted_standards_are_not_the_overall_rating(self):
+        sentences = [
+            "Its unpaid work was rated outstanding, while two more categories - out of 10 overall - were judged as "
+            "good.",
+            "Overall, two standards were rated 'Good'.",
+            "Overall, the quality of work was rated 'Good' in three of the ten standards.",
+        ]
+        for sentence in sentences:
+            with self.subTest(sentence):
+                self.assertEqual(overall_and_ratings(self.RATED + sentence)[0], "Requires improvement")
+
+    def test_an_earlier_inspection_or_another_provider_is_not_this_inspections_rating(self):
+        sentences = [
+            "In 2017 the CRC was rated 'Good'.",
+            "It was previously rated 'Good' overall.",
+            "We last inspected the CRC in June 2017 and gave it an overall rating of 'Good'.",
+            "Elsewhere, a neighbouring CRC was rated 'Good' overall.",
+            "In other CRCs inspected this year, three were rated 'Good' overall.",
+        ]
+        for sentence in sentences:
+            with self.subTest(sentence):
+                self.assertEqual(overall_and_ratings(self.RATED + sentence), ("Requires improvement", {}))
+
+
 class QualityAndImpactTextTests(SimpleTestCase):
     """The 2016-18 inspections judged in words: a text about one yields no four-point rating."""
 

@@ -80,6 +80,18 @@ BOTH_KINDS = re.compile(
     r"\b(?:NPS|National Probation Service)\b[^.;]{0,60}\band\b[^.;]{0,40}?\b(?:CRC|Community Rehabilitation Company)\b"
     r"|\b(?:CRC|Community Rehabilitation Company)\b[^.;]{0,60}\band\b[^.;]{0,40}?\b(?:NPS|National Probation Service)\b"
 )
+# "close to a 'Good' rating", "could be rated good", "has not been rated 'Outstanding'", "hopes to achieve
+# 'Good'": a rating the text says was not given, or might be; within the rating word's clause.
+NOT_GIVEN = re.compile(
+    r"\b(?:close to|near to|short of|narrowly|just missed|missed out|not|never|no longer|could|would|might|should"
+    r"|hop(?:e|es|ed|ing) (?:to|for)|aim(?:s|ed|ing)? (?:to|for)|on track|working towards|towards|bid (?:to|for)"
+    r"|if|unless|whether)\b[^.;,]{0,30}$",
+    re.I,
+)
+# "two more categories - out of 10 overall - were judged as good": a total, not the overall rating.
+TOTAL_OVERALL = re.compile(
+    r"\b(?:out of|of)\s+(?:the\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+overall\b", re.I
+)
 # Plain words, each a sign on its own.
 CASE_SUPERVISION_WORK, ALL_FOUR, OVERALL = (
     re.compile(rf"\b{words}\b", re.I) for words in ("case supervision", "all four", "overall")
@@ -165,6 +177,8 @@ def is_a_rating(reading):
     match, quoted = reading.match, bool(reading.match["open"] or reading.match["close"])
     if not quoted and not ALLOWED_NEXT.match(reading.sentence.text, match.end()):
         return False
+    if NOT_GIVEN.search(reading.clause[-60:].rstrip(" '‘\"“")):
+        return False
     if re.search(r"\b(?:or|and)\s*" + QUOTE + r"?\s*$", reading.lead[-12:]) and re.search(
         RATING_WORD.pattern + r"[\s,]*(?:or|and)\s*" + QUOTE + r"?\s*$", reading.lead[-40:], re.I
     ):
@@ -240,12 +254,15 @@ def subject_of(reading):
     named = named_standards(tail_subject(reading.tail) or reading.clause, reading.words)
     if not named and CASE_SUPERVISION_WORK.search(reading.clause):
         return None, ""  # "case supervision work 'requires improvement'": a domain, not a standard
-    overall = last_match(OVERALL, reading.clause[-60:])
-    if overall and not find_standards(reading.clause[-60:][overall.end() :], reading.words):
+    clause = TOTAL_OVERALL.sub(" ", reading.clause)
+    overall = last_match(OVERALL, clause[-60:])
+    # "Overall, two standards were rated good": the counted standards, not the overall rating.
+    after_overall = clause[-60:][overall.end() :] if overall else ""
+    if overall and not find_standards(after_overall, reading.words) and not COUNT.search(after_overall):
         return "overall", ""
     if OVERALL.match(re.sub(r"^\W*(?:standard\s+)?", "", reading.tail)):
         return "overall", ""
-    if COUNT.search(reading.clause):
+    if COUNT.search(clause):
         including = re.match(r"\s*" + QUOTE + r"?,?\s*including\s+([^.;]+)", reading.tail)
         listed = included(including.group(1), reading.words) if including else []
         return (listed, "named among several with this rating") if listed else (None, "")
