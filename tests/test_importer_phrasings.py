@@ -78,6 +78,11 @@ class OverallRatingPhrasingsTests(SimpleTestCase):
 
     RATED = "HM Inspectorate of Probation rated Essex Community Rehabilitation Company 'Requires improvement'. "
 
+    def assert_no_rating_added_by(self, sentences):
+        for sentence in sentences:
+            with self.subTest(sentence):
+                self.assertEqual(overall_and_ratings(self.RATED + sentence), ("Requires improvement", {}))
+
     def test_an_overall_rating_worded_in_other_ways(self):
         crc = "Essex Community Rehabilitation Company"
         cases = [
@@ -108,9 +113,7 @@ class OverallRatingPhrasingsTests(SimpleTestCase):
             "The CRC narrowly missed out on a 'Good' rating.",
             "Leadership was not rated 'Good'.",
         ]
-        for sentence in sentences:
-            with self.subTest(sentence):
-                self.assertEqual(overall_and_ratings(self.RATED + sentence), ("Requires improvement", {}))
+        self.assert_no_rating_added_by(sentences)
 
     def test_counted_standards_are_not_the_overall_rating(self):
         sentences = [
@@ -131,9 +134,7 @@ class OverallRatingPhrasingsTests(SimpleTestCase):
             "Elsewhere, a neighbouring CRC was rated 'Good' overall.",
             "In other CRCs inspected this year, three were rated 'Good' overall.",
         ]
-        for sentence in sentences:
-            with self.subTest(sentence):
-                self.assertEqual(overall_and_ratings(self.RATED + sentence), ("Requires improvement", {}))
+        self.assert_no_rating_added_by(sentences)
 
 
 class QualityAndImpactTextTests(SimpleTestCase):
@@ -170,10 +171,16 @@ class DateTests(SimpleTestCase):
             ("Inspectors rated the CRC in a report published earlier this month (6 October 2016).", "2016-10-06"),
             ("Inspectors rated the CRC in a report published yesterday (15 June 2017).", "2017-06-15"),
             ("Inspectors were critical in the HMI Probation report of 15 December 2016 on the CRC.", "2016-12-15"),
+            ("Action Plan Submitted: 4 March 2020 A Response to the HMI Probation Inspection: An Inspection of "
+             "Central Functions Report Published: 14 January 2020 INTRODUCTION", "2020-01-14"),
         ]  # fmt: skip
         for text, published in cases:
             with self.subTest(text):
                 self.assertEqual(self.value(text, "published"), (published, False))
+        # a journal's note on a report has its own date
+        self.assertIsNone(
+            self.value("Published date01 March 2020\nHM Inspectorate of Probation rated it.", "published")
+        )
 
     def test_a_cover_month_is_the_cover_date_never_the_publication_date(self):
         # London CRC's 2018 report: 'March 2018' on its cover, published on 8 February 2018.
@@ -317,3 +324,46 @@ class ProviderInTheOpeningTests(SimpleTestCase):
         self.assertEqual(self.provider(text), ("nps-south-west-south-central", True))
         among = text.replace("was found by inspectors", "was among the divisions found by inspectors")
         self.assertIsNone(self.provider(among)[0])
+
+    def test_named_once_further_on_with_its_area_in_the_opening_is_uncertain(self):
+        text = (
+            "Inspectors slam Suffolk's probation services\n\nSuffolk's probation services have been accused of "
+            "failing victims in a report by HM Inspectorate of Probation. The Norfolk and Suffolk CRC, owned by Sodexo, was "
+            "criticised."
+        )
+        self.assertEqual(self.provider(text), ("norfolk-suffolk-crc", True))
+        wales = (
+            "Watchdog praises probation services\n\nSTATE-RUN probation services in Wales have been praised in an "
+            "inspection report. Chief inspector Dame Glenys Stacey said Wales's National Probation Service had "
+            "effective leaders."
+        )
+        self.assertEqual(self.provider(wales), ("nps-wales", True))
+        # the opening names another place, or only a place several providers' names hold
+        self.assertIsNone(self.provider(text.replace("Suffolk's", "Essex's"))[0])
+        self.assertIsNone(self.provider(text.replace("Suffolk's", "Yorkshire's"))[0])
+
+    def test_a_crcs_area_named_without_the_crc(self):
+        cases = [
+            ("People put at risk due to Essex probation service failings\n\nInspectors found staff said their "
+             "workload was unmanageable, and the service was rated 'Requires improvement'.", "essex-crc"),
+            ("The probation system is not responding to treatment\n\nHM Inspectorate of Probation published its "
+             "13th inspection of a private probation provider. Today's report examined performance in the four "
+             "county area of Bedfordshire, Northamptonshire, Cambridgeshire and", "bench-crc"),
+        ]  # fmt: skip
+        for text, slug in cases:
+            with self.subTest(text):
+                self.assertEqual(self.provider(text), (slug, True))
+
+    def test_an_area_is_not_enough_beside_an_nps_division_or_another_area(self):
+        texts = [
+            # a joint (Quality & Impact) inspection of the area's CRC and NPS division
+            "Probation services in Essex - A mixed picture\n\nThe National Probation Service in Essex was working "
+            "well, HM Inspectorate of Probation said, but the work of the CRC was rated poorly.",
+            # two CRCs' places
+            "Essex and Kent probation services criticised\n\nInspectors rated the services 'Requires improvement'.",
+            # two places of one CRC listed: not three
+            "Probation criticised\n\nInspectors rated the service in Kent and Surrey 'Requires improvement'.",
+        ]
+        for text in texts:
+            with self.subTest(text):
+                self.assertIsNone(self.provider(text)[0])

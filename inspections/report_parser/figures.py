@@ -70,7 +70,8 @@ PUBLISHED = [
         rf"\((?:\w+day,? )?{DAY_MONTH_YEAR}\)",
         # "the HMI Probation report of 15 December 2016"
         rf"\breport (?:of|dated) {DAY_MONTH_YEAR}",
-        rf"Date published: {DAY_MONTH_YEAR}",
+        # "Date published: 04 April 2019"; an action plan's "Report Published: 14 January 2020"
+        rf"(?:Date|Report) published: {DAY_MONTH_YEAR}",
         rf"report published in (?P<month>{MONTHS}) (?P<year>\d{{4}})",
         rf"\bpublished on {DAY_MONTH_YEAR}",
         # "Today's (29 June 2017) probation inspectors' report on South Yorkshire"

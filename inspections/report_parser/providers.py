@@ -203,6 +203,18 @@ def opening_names_the_other_kind(text, kind, places):
     return KIND_NAMES[other] if dict(MARKERS)[other].search(text, start, end) else ""
 
 
+def opens_with_its_area(text, slug, catalogue):
+    """The title or first sentence names a place only this provider's names hold among providers of its kind
+    ("Suffolk", "Wales"): words shared with another ("West", "Yorkshire") or short ones ("BGSW") do not count."""
+    kind = kind_of(slug, catalogue)
+    own = set().union(*(names for provider, sets in catalogue if provider.slug == slug for names in sets))
+    others = set().union(
+        *(names for provider, sets in catalogue if provider.kind == kind and provider.slug != slug for names in sets)
+    )
+    start, end = opening(text)
+    return any(len(word) >= 4 for word in (own - others) & set(words(text[start:end])))
+
+
 LOOKED_FOR = (
     "looked for the report's title ('An inspection of ...'), its running header ('Inspection of probation "
     "services: ...') and, in the text, a CRC or NPS division named as in the catalogue"
@@ -232,7 +244,43 @@ def recognise_provider(document, providers):
                     document, here[0].offset, slug, True, "the title names it only in part (words lost?)"
                 ), ""
             return None, f"the title could name {', '.join(sorted(set.union(*partial)))}: {LOOKED_FOR}"
+    area = named_by_area(document, catalogue) if not every else None
+    if area:
+        return area, ""
     return None, f"no provider recognised: {LOOKED_FOR}"
+
+
+# "Bedfordshire, Northamptonshire, Cambridgeshire and": places listed one after another.
+PLACE_LIST = re.compile(r"[A-Z][a-z]+(?:(?:,\s*|\s+and\s+|\s*&\s*)[A-Z][a-z]+){2,}")
+
+
+def named_by_area(document, catalogue):
+    """No provider named as such, but one CRC's area is: a place only its name holds in the title ("People
+    put at risk due to Essex probation service failings"), or three of its places listed ("the four county
+    area of Bedfordshire, Northamptonshire, Cambridgeshire and"). Uncertain; never when the text names an
+    NPS division (a joint inspection of the area's CRC and NPS) or the places of two CRCs."""
+    text = document.text
+    if dict(MARKERS)["NPS"].search(text):
+        return None
+    owners = {}
+    for provider, sets in catalogue:
+        for word in set().union(*sets):
+            owners.setdefault(word, set()).add(provider.slug)
+    crcs = {provider.slug for provider, _ in catalogue if provider.kind == "CRC"}
+    place_of = {word: slugs.pop() for word, slugs in owners.items() if len(slugs) == 1 and len(word) >= 4}
+    place_of = {word: slug for word, slug in place_of.items() if slug in crcs}
+    start, end = opening(text)
+    title = text[start:end].split("\n", 1)[0]
+    offsets = {place_of[word]: start for word in words(title) if word in place_of}
+    for places in PLACE_LIST.finditer(text):
+        listed = [place_of.get(word) for word in words(places.group(0))]
+        slugs = set(filter(None, listed))
+        if len(slugs) == 1 and listed.count(next(iter(slugs))) >= 3:
+            offsets.setdefault(slugs.pop(), places.start())
+    if len(offsets) != 1:
+        return None
+    (slug, offset), why = next(iter(offsets.items())), "the text names the CRC's area, not the CRC"
+    return found_at(document, offset, slug, True, why)
 
 
 def decide(document, exact, why, named=(), catalogue=()):
@@ -273,6 +321,17 @@ def decide(document, exact, why, named=(), catalogue=()):
         # division of the National Probation Service"), no other provider named and no round counted: the
         # text's subject, most likely. A short name once ("Essex CRC") is not enough.
         return found_at(document, places[0].offset, slug, True, "named once, in the text's opening sentence"), ""
+    if (
+        not sure
+        and only_one
+        and not among
+        and not ROUND.search(document.text)
+        and opens_with_its_area(document.text, slug, catalogue)
+    ):
+        # "Suffolk's probation services have been accused ..." and, further on, "the Norfolk and Suffolk CRC":
+        # the title or opening sentence names the place, the body the one provider there.
+        why = "named once; the text's title or opening sentence names its area"
+        return found_at(document, places[0].offset, slug, True, why), ""
     if not sure:
         named = ", ".join(f"{slug} ({len(places)}x)" for slug, places in ranked[:4])
         return None, f"no one provider stands out (named: {named}): {LOOKED_FOR}"
