@@ -338,6 +338,11 @@ class ProviderInTheOpeningTests(SimpleTestCase):
             "effective leaders."
         )
         self.assertEqual(self.provider(wales), ("nps-wales", True))
+        titled = (
+            "Kent, Surrey and Sussex private probation performing poorly\n\nKent, Surrey and Sussex CRC is still "
+            "rated as 'requiring improvement' by probation inspectors."
+        )
+        self.assertEqual(self.provider(titled), ("kent-surrey-sussex-crc", True))
         # the opening names another place, or only a place several providers' names hold
         self.assertIsNone(self.provider(text.replace("Suffolk's", "Essex's"))[0])
         self.assertIsNone(self.provider(text.replace("Suffolk's", "Yorkshire's"))[0])

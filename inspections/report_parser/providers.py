@@ -203,16 +203,44 @@ def opening_names_the_other_kind(text, kind, places):
     return KIND_NAMES[other] if dict(MARKERS)[other].search(text, start, end) else ""
 
 
-def opens_with_its_area(text, slug, catalogue):
-    """The title or first sentence names a place only this provider's names hold among providers of its kind
-    ("Suffolk", "Wales"): words shared with another ("West", "Yorkshire") or short ones ("BGSW") do not count."""
+def named_once(document, slug, places, catalogue):
+    """The one provider a text names, named once: most likely the text's subject, uncertain, when it is
+    named in the opening sentence with its long marker ("The South West South Central division of the
+    National Probation Service"), or further on when the title or opening sentence names its place
+    ("Suffolk's probation services have been accused ..." and then "the Norfolk and Suffolk CRC"). A short
+    name once ("Essex CRC"), a text about several providers ("among") or a round counted is not enough."""
+    text = document.text
+    start, end = opening(text)
+    if AMONG.search(text, start, end) or ROUND.search(text):
+        return None
+    in_opening = [place for place in places if start <= place.offset < end]
+    if any(LONG_MARKER.match(text, place.offset) for place in in_opening):
+        return found_at(document, places[0].offset, slug, True, "named once, in the text's opening sentence")
+    title = title_of(text)
+    if names_its_place(title, slug, catalogue) or (
+        not in_opening and names_its_place(text[start:end], slug, catalogue)
+    ):
+        why = "named once; the text's title or opening sentence names its area"
+        return found_at(document, places[0].offset, slug, True, why)
+    return None
+
+
+def title_of(text):
+    """The title line, when the text has one: a short first line with more text after it."""
+    start, end = opening(text)
+    title, _, rest = text[start:end].partition("\n")
+    return title if rest.strip() and len(title) <= 200 else ""
+
+
+def names_its_place(text, slug, catalogue):
+    """The words name a place only this provider's names hold among providers of its kind ("Suffolk",
+    "Wales"): words shared with another ("West", "Yorkshire") or short ones ("BGSW") do not count."""
     kind = kind_of(slug, catalogue)
     own = set().union(*(names for provider, sets in catalogue if provider.slug == slug for names in sets))
     others = set().union(
         *(names for provider, sets in catalogue if provider.kind == kind and provider.slug != slug for names in sets)
     )
-    start, end = opening(text)
-    return any(len(word) >= 4 for word in (own - others) & set(words(text[start:end])))
+    return any(len(word) >= 4 for word in (own - others) & set(words(text)))
 
 
 LOOKED_FOR = (
@@ -269,10 +297,11 @@ def named_by_area(document, catalogue):
     crcs = {provider.slug for provider, _ in catalogue if provider.kind == "CRC"}
     place_of = {word: slugs.pop() for word, slugs in owners.items() if len(slugs) == 1 and len(word) >= 4}
     place_of = {word: slug for word, slug in place_of.items() if slug in crcs}
-    start, end = opening(text)
-    title = text[start:end].split("\n", 1)[0]
-    offsets = {place_of[word]: start for word in words(title) if word in place_of}
+    start = opening(text)[0]
+    offsets = {place_of[word]: start for word in words(title_of(text)) if word in place_of}
     for places in PLACE_LIST.finditer(text):
+        if OPERATOR.search(text[max(0, places.start() - 20) : places.start()]):
+            continue  # "run by Kent, Surrey and Sussex CRC": the operator
         listed = [place_of.get(word) for word in words(places.group(0))]
         slugs = set(filter(None, listed))
         if len(slugs) == 1 and listed.count(next(iter(slugs))) >= 3:
@@ -311,27 +340,9 @@ def decide(document, exact, why, named=(), catalogue=()):
                 f"the text opens with {other_kind} as well as, or instead of, {slug}, which it names only further "
                 f"on: which one it is about is for the editor ({LOOKED_FOR})"
             )
-    start, end = opening(document.text)
-    opens_with_it = any(
-        start <= place.offset < end and LONG_MARKER.match(document.text, place.offset) for place in places
-    )
-    among = AMONG.search(document.text, start, end)
-    if not sure and only_one and opens_with_it and not among and not ROUND.search(document.text):
-        # Named once, but in the opening sentence with its long marker ("The South West South Central
-        # division of the National Probation Service"), no other provider named and no round counted: the
-        # text's subject, most likely. A short name once ("Essex CRC") is not enough.
-        return found_at(document, places[0].offset, slug, True, "named once, in the text's opening sentence"), ""
-    if (
-        not sure
-        and only_one
-        and not among
-        and not ROUND.search(document.text)
-        and opens_with_its_area(document.text, slug, catalogue)
-    ):
-        # "Suffolk's probation services have been accused ..." and, further on, "the Norfolk and Suffolk CRC":
-        # the title or opening sentence names the place, the body the one provider there.
-        why = "named once; the text's title or opening sentence names its area"
-        return found_at(document, places[0].offset, slug, True, why), ""
+    once = named_once(document, slug, places, catalogue) if not sure and only_one else None
+    if once:
+        return once, ""
     if not sure:
         named = ", ".join(f"{slug} ({len(places)}x)" for slug, places in ranked[:4])
         return None, f"no one provider stands out (named: {named}): {LOOKED_FOR}"
