@@ -258,6 +258,9 @@ class OtherFactsTests(SimpleTestCase):
              ("staffing", "more_than", 150, "vacancies")),
             ("The report found some officers were responsible for up to 80 cases.",
              ("caseload-per-officer", "up_to", 80, "cases")),
+            ("Around 87% of them serve prison terms.", ("custodial-share", "about", 87, "%")),
+            ("More than 60 per cent of its caseload are serving custodial sentences.",
+             ("custodial-share", "more_than", 60, "%")),
         ]  # fmt: skip
         for text, fact in cases:
             with self.subTest(text):
@@ -271,6 +274,45 @@ class OtherFactsTests(SimpleTestCase):
         self.assertEqual(
             self.facts("One-third of managers had 70 or more cases. 40% of staff said they were tired."), []
         )
+
+
+class CountsOfRatingsTests(SimpleTestCase):
+    """Counts of ratings across providers or aspects of work: `ratings-summary` facts, never a rating."""
+
+    def counts(self, text):
+        extraction = read("HM Inspectorate of Probation published its report. " + text)
+        facts = [
+            (f.value["label"], f.value["number"]) for f in extraction.facts if f.value["metric"] == "ratings-summary"
+        ]
+        return facts, extraction.fields.get("overall"), ratings(extraction)
+
+    def test_counts_as_round_summaries_and_news_state_them(self):
+        cases = [
+            ("It says six out of 10 CRCs inspected since April last year were rated 'inadequate' for reviewing "
+             "cases.", ("CRCs rated Inadequate for reviewing cases", 6)),
+            ("Four of the seven NPS divisions were judged to be 'Good'.", ("NPS divisions rated Good", 4)),
+            ("Inspectors found three out of five divisions to be 'Outstanding'. Two out of five divisions were "
+             "found to be 'Good'.", ("Divisions rated Good", 2)),
+            ("For the services it completed, it rated: three probation services as 'Good';",
+             ("Probation services rated Good", 3)),
+            ("Inspectors rated two aspects of its work 'Outstanding'.", ("Aspects of its work rated Outstanding", 2)),
+            ("HMIP inspected all 21 CRCs between 2018 and 2019.", ("CRCs inspected", 21)),
+        ]  # fmt: skip
+        for text, fact in cases:
+            with self.subTest(text):
+                facts, overall, rated = self.counts(text)
+                self.assertIn(fact, facts)
+                self.assertEqual((overall, rated), (None, {}))
+
+    def test_a_count_of_one_named_provider_or_an_earlier_round_is_not_read(self):
+        texts = [
+            "In 2018-19, Essex CRC was the only one out of 21 CRCs to be rated 'Good'.",
+            "Last year, five of the seven NPS divisions were rated 'Good'.",
+            "Five of the seven NPS divisions were praised, and two required improvement.",
+        ]
+        for text in texts:
+            with self.subTest(text):
+                self.assertEqual(self.counts(text)[0], [])
 
 
 class ProviderInTheOpeningTests(SimpleTestCase):

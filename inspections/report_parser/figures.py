@@ -203,6 +203,19 @@ OTHER_FACTS = [
 
 OTHER_FACTS.append(
     (
+        # "the London NPS supervises more than 16,000 higher-risk offenders. Around 87% of them serve prison terms"
+        "custodial-share",
+        "Supervised people serving a prison sentence",
+        "%",
+        re.compile(
+            rf"\b{FIGURE}(?: per ?cent|%) of (?:them|its caseload|the caseload|those (?:it )?supervise[sd])"
+            r",? (?:serve|are serving|were serving|have served) (?:prison|custodial) (?:terms|sentences)\b",
+            re.I,
+        ),
+    )
+)
+OTHER_FACTS.append(
+    (
         # "There were 102 vacancies for probation officers", "more than 150 unfilled vacancies"
         "staffing",
         "Vacancies",

@@ -151,12 +151,17 @@ class Reading:
 
     @property
     def rating(self):
-        word = re.sub(r"improvements$", "improvement", self.match["word"].lower())
-        return normalise_rating(re.sub(r"requires? |requiring |required ", "requires ", word))
+        return rating_of(self.match["word"])
 
     @property
     def offset(self):
         return self.sentence.start + self.match.start("word")
+
+
+def rating_of(word):
+    """'requiring improvements', 'required improvement', 'good' -> the scale's label."""
+    word = re.sub(r"improvements$", "improvement", word.lower())
+    return normalise_rating(re.sub(r"requires? |requiring |required ", "requires ", word))
 
 
 def readings(sentence, context, words, latest_year=0):
