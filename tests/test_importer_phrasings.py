@@ -103,6 +103,13 @@ class OverallRatingPhrasingsTests(SimpleTestCase):
             with self.subTest(text):
                 self.assertEqual(overall_and_ratings(text), (overall, {}))
 
+    def test_the_inspectorates_remit_is_not_a_count_of_providers(self):
+        remit = "Today HM Inspectorate of Probation, which investigates youth offending and probation services, rated "
+        self.assertEqual(
+            overall_and_ratings(remit + "that in Essex 'requires improvement'."), ("Requires improvement", {})
+        )
+        self.assertEqual(overall_and_ratings(remit + "three probation services 'Good'."), (None, {}))
+
     def test_a_rating_not_given_or_only_possible_is_not_a_rating(self):
         sentences = [
             "The report explained that the CRC's performance was close to a 'Good' rating.",

@@ -74,6 +74,13 @@ SEVERAL_PROVIDERS = re.compile(
     r"|Community Rehabilitation Companies)\b|\b(?:just|only) one (?:CRC|division|NPS division|probation service)\b",
     re.I,
 )
+# "HM Inspectorate of Probation, which investigates youth offending and probation services, rated ...": the
+# inspectorate's remit, not the providers rated.
+INSPECTORATE_REMIT = re.compile(
+    r"\b(?:inspects|investigates|inspector of|inspectorate (?:of|for))\s+(?:youth offending (?:and|&)\s+)?probation"
+    r"\s+services\b",
+    re.I,
+)
 # "both the National Probation Service and the Community Rehabilitation Company found to require
 # improvement": said of two organisations (as of the joint Quality & Impact inspections), neither alone.
 BOTH_KINDS = re.compile(
@@ -250,7 +257,8 @@ def subject_of(reading):
     )
     if four_before or (ALL_FOUR_AFTER.match(reading.tail) and CASE_SUPERVISION.search(reading.tail)):
         return [(code, False) for code in ("2.1", "2.2", "2.3", "2.4")], ""
-    if SEVERAL_PROVIDERS.search(reading.clause) or BOTH_KINDS.search(reading.clause):
+    providers_clause = INSPECTORATE_REMIT.sub(" ", reading.clause)
+    if SEVERAL_PROVIDERS.search(providers_clause) or BOTH_KINDS.search(providers_clause):
         return None, ""
     counted = re.match(r"\W*\s*(?:in|for|across|on|against)\s+", reading.tail)
     if counted and COUNT.match(reading.tail, counted.end()):
