@@ -266,12 +266,22 @@ class OtherFactsTests(SimpleTestCase):
             ("The report found some officers were responsible for up to 80 cases.",
              ("caseload-per-officer", "up_to", 80, "cases")),
             ("Around 87% of them serve prison terms.", ("custodial-share", "about", 87, "%")),
+            ("The division had 150 officers, which represents a 16 per cent gap in expected staffing levels.",
+             ("staffing", "exact", 16, "%")),
+            ("There are 102 roles to fill across the region.", ("staffing", "exact", 102, "vacancies")),
             ("More than 60 per cent of its caseload are serving custodial sentences.",
              ("custodial-share", "more_than", 60, "%")),
         ]  # fmt: skip
         for text, fact in cases:
             with self.subTest(text):
                 self.assertEqual(self.facts(text), [fact])
+
+    def test_a_shortfall_as_a_share_and_in_posts_and_not_at_an_earlier_inspection(self):
+        self.assertEqual(
+            self.facts("There was a 20% shortfall in the number of probation officers, around 140 posts."),
+            [("staffing", "about", 140, "vacancies"), ("staffing", "exact", 20, "%")],
+        )
+        self.assertEqual(self.facts("The division had a 20 per cent vacancy rate at our last inspection."), [])
 
     def test_a_figure_stated_twice_is_one_fact_and_unlabelled_counts_are_left_out(self):
         self.assertEqual(

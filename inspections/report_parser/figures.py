@@ -220,7 +220,25 @@ OTHER_FACTS.append(
         "staffing",
         "Vacancies",
         "vacancies",
-        re.compile(rf"\b{FIGURE} (?:unfilled |vacant |probation officer |staff )*vacancies\b", re.I),
+        re.compile(
+            rf"\b{FIGURE} (?:unfilled |vacant |probation officer |staff )*vacancies\b"
+            # "there are 102 roles to fill", "a 20% shortfall in the number of probation officers, around 140 posts"
+            rf"|\b{figure('figure2')} (?:roles|posts) to fill\b|\b(?:shortfall|gap)\b[^.;]{{0,60}}?,\s*{figure('figure3')} posts\b",
+            re.I,
+        ),
+    )
+)
+OTHER_FACTS.append(
+    (
+        # "a 16 per cent gap in expected staffing levels", "a vacancy rate of 16%"
+        "staffing",
+        "Shortfall of staff against the number expected",
+        "%",
+        re.compile(
+            rf"\b{FIGURE}(?: per ?cent|%) (?:shortfall|gap) in (?:the number of |expected )?(?:probation officers"
+            rf"|staffing(?: levels)?|staff)\b|\bvacancy rate of {figure('figure2')}(?: per ?cent|%)",
+            re.I,
+        ),
     )
 )
 
