@@ -98,6 +98,11 @@ class OverallRatingPhrasingsTests(SimpleTestCase):
             (f"Overall, HM Inspectorate of Probation rated {crc} as 'Requires improvement'.", "Requires improvement"),
             (f"The CRC, which supervises nearly 3,000 people, was rated 'Good' overall by the inspectorate in its "
              f"report on {crc}.", "Good"),
+            (f"HM Inspectorate of Probation gave {crc} an overall rating of Good.", "Good"),
+            (f"HM Inspectorate of Probation rated {crc} overall as 'Requires improvement'.", "Requires improvement"),
+            (f"The service was, overall, rated as requiring improvement in the inspectorate's report on {crc}.",
+             "Requires improvement"),
+            (f"{crc}'s overall rating is 'Inadequate', HM Inspectorate of Probation said.", "Inadequate"),
         ]  # fmt: skip
         for text, overall in cases:
             with self.subTest(text):
@@ -119,6 +124,11 @@ class OverallRatingPhrasingsTests(SimpleTestCase):
             "The CRC hopes to achieve a 'Good' rating.",
             "The CRC narrowly missed out on a 'Good' rating.",
             "Leadership was not rated 'Good'.",
+            "The CRC could be rated 'Good' overall next year.",
+            "The CRC was not rated 'Inadequate' overall.",
+            "The CRC fell short of an overall 'Good' rating.",
+            "Staff said they were working towards a 'Good' rating.",
+            "Inspectors said the CRC was not far from a 'Good' rating.",
         ]
         self.assert_no_rating_added_by(sentences)
 
