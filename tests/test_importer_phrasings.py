@@ -129,6 +129,7 @@ class OverallRatingPhrasingsTests(SimpleTestCase):
             "The CRC fell short of an overall 'Good' rating.",
             "Staff said they were working towards a 'Good' rating.",
             "Inspectors said the CRC was not far from a 'Good' rating.",
+            "No standard was rated 'Outstanding'.",
         ]
         self.assert_no_rating_added_by(sentences)
 
@@ -324,6 +325,10 @@ class CountsOfRatingsTests(SimpleTestCase):
              ("Probation services rated Good", 3)),
             ("Inspectors rated two aspects of its work 'Outstanding'.", ("Aspects of its work rated Outstanding", 2)),
             ("HMIP inspected all 21 CRCs between 2018 and 2019.", ("CRCs inspected", 21)),
+            ("Three out of seven divisions were judged to be 'Good' and none were rated as 'Inadequate'.",
+             ("Divisions rated Inadequate", 0)),
+            ("No CRC was given the highest rating.", ("CRC rated Outstanding", 0)),
+            ("No probation service was rated 'Inadequate'.", ("Probation service rated Inadequate", 0)),
         ]  # fmt: skip
         for text, fact in cases:
             with self.subTest(text):

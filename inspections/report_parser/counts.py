@@ -51,6 +51,13 @@ COUNTS = [
         # probation services as 'Good' (five NPS divisions and one CRC); ..."
         rf"\b(?P<count>{COUNT})\s+(?P<noun>probation\s+services?)\s+as{RATED}",
         rf"\brated\s+(?P<count>{COUNT})\s+{WORK}\s+(?:as\s+)?{RATED}",
+        # "five out of seven divisions were found to be 'Good' and none were categorised as 'Inadequate'"
+        rf"\b{COUNT}\s+(?:out\s+)?of\s+(?:the\s+)?{COUNT}\s+{PROVIDERS}\b[^.;]{{0,80}}?\band\s+(?P<count>none)\s+"
+        rf"(?:were\s+|was\s+)?(?:(?:rated|categorised|found\s+to\s+be|judged(?:\s+to\s+be)?)(?:\s+as)?)?{RATED}",
+        # "No NPS division was afforded the highest rating", "no CRC was rated 'Outstanding'"
+        rf"\b(?P<count>no)\s+(?P<noun>NPS\s+divisions?|divisions?|CRCs?|probation\s+services?)\s+(?:was|were)\s+"
+        rf"(?:rated|given|afforded|awarded|found\s+to\s+be|judged(?:\s+to\s+be)?)"
+        rf"(?:{RATED}|\s+(?:the\s+)?(?P<extreme>highest|lowest)\s+(?:possible\s+)?rating)",
         rf"\binspected\s+all\s+(?P<count>{COUNT})\s+(?P<noun>NPS\s+divisions|divisions\s+of\s+the\s+NPS"
         r"|probation\s+services|CRCs)\b",
     )
@@ -61,8 +68,13 @@ COUNTS = [
 SINCE_LAST_YEAR = re.compile(rf"\bsince (?:(?:{MONTHS}) )?last year\b", re.I)
 
 
+EXTREMES = {"highest": "Outstanding", "lowest": "Inadequate"}
+
+
 def number_of(words):
     words = words.lower()
+    if words in ("no", "none"):
+        return 0
     return NUMBER_WORDS.index(words) if words in NUMBER_WORDS else int(words)
 
 
@@ -74,7 +86,8 @@ def read_counts(document, extraction):
             for match in pattern.finditer(sentence.text):
                 fields = {name: " ".join(value.split()) for name, value in match.groupdict().items() if value}
                 label = fields["noun"][0].upper() + fields["noun"][1:]
-                label += f" rated {rating_of(fields['rating'])}" if "rating" in fields else " inspected"
+                rating = rating_of(fields["rating"]) if "rating" in fields else EXTREMES.get(fields.get("extreme"))
+                label += f" rated {rating}" if rating else " inspected"
                 label += f" for {fields['what']}" if "what" in fields else ""
                 fact = {
                     "metric": "ratings-summary",

@@ -88,11 +88,13 @@ BOTH_KINDS = re.compile(
     r"|\b(?:CRC|Community Rehabilitation Company)\b[^.;]{0,60}\band\b[^.;]{0,40}?\b(?:NPS|National Probation Service)\b"
 )
 # "close to a 'Good' rating", "could be rated good", "has not been rated 'Outstanding'", "hopes to achieve
-# 'Good'": a rating the text says was not given, or might be; within the rating word's clause.
+# 'Good'", "no NPS division was rated 'Outstanding'": a rating the text says was not given, or might be;
+# within the rating word's clause.
 NOT_GIVEN = re.compile(
     r"\b(?:close to|near to|short of|narrowly|just missed|missed out|not|never|no longer|could|would|might|should"
     r"|hop(?:e|es|ed|ing) (?:to|for)|aim(?:s|ed|ing)? (?:to|for)|on track|working towards|towards|bid (?:to|for)"
-    r"|if|unless|whether)\b[^.;,]{0,30}$",
+    r"|if|unless|whether|none|no (?:\w+ ){0,2}?(?:CRCs?|divisions?|providers?|services?|standards?|areas?|aspects?|one))"
+    r"\b[^.;,]{0,30}$",
     re.I,
 )
 # "two more categories - out of 10 overall - were judged as good": a total, not the overall rating.
