@@ -72,6 +72,89 @@ class PhrasingsOfOtherTextsTests(SimpleTestCase):
         )
 
 
+class OverallRatingPhrasingsTests(SimpleTestCase):
+    """The overall rating as owners' releases and news word it (the fourth round, batch F), and the
+    ratings a text mentions without giving them to this inspection."""
+
+    RATED = "HM Inspectorate of Probation rated Essex Community Rehabilitation Company 'Requires improvement'. "
+
+    def assert_no_rating_added_by(self, sentences):
+        for sentence in sentences:
+            with self.subTest(sentence):
+                self.assertEqual(overall_and_ratings(self.RATED + sentence), ("Requires improvement", {}))
+
+    def test_an_overall_rating_worded_in_other_ways(self):
+        crc = "Essex Community Rehabilitation Company"
+        cases = [
+            (f"HM Inspectorate of Probation published its report on {crc}, with an overall rating of 'Requires "
+             "Improvement'.", "Requires improvement"),
+            (f"Inspectors rated {crc} 'Good' overall.", "Good"),
+            (f'The probation watchdog found {crc}, which is run by a charity, "required improvement" overall and '
+             'inspectors were "concerned".', "Requires improvement"),
+            (f"HM Inspectorate of Probation said {crc} was found to require improvement overall.",
+             "Requires improvement"),
+            (f"{crc} received an overall rating of 'Inadequate' from HM Inspectorate of Probation.", "Inadequate"),
+            (f"{crc} was judged overall to be 'Good' by HM Inspectorate of Probation.", "Good"),
+            (f"Overall, HM Inspectorate of Probation rated {crc} as 'Requires improvement'.", "Requires improvement"),
+            (f"The CRC, which supervises nearly 3,000 people, was rated 'Good' overall by the inspectorate in its "
+             f"report on {crc}.", "Good"),
+            (f"HM Inspectorate of Probation gave {crc} an overall rating of Good.", "Good"),
+            (f"HM Inspectorate of Probation rated {crc} overall as 'Requires improvement'.", "Requires improvement"),
+            (f"The service was, overall, rated as requiring improvement in the inspectorate's report on {crc}.",
+             "Requires improvement"),
+            (f"{crc}'s overall rating is 'Inadequate', HM Inspectorate of Probation said.", "Inadequate"),
+        ]  # fmt: skip
+        for text, overall in cases:
+            with self.subTest(text):
+                self.assertEqual(overall_and_ratings(text), (overall, {}))
+
+    def test_the_inspectorates_remit_is_not_a_count_of_providers(self):
+        remit = "Today HM Inspectorate of Probation, which investigates youth offending and probation services, rated "
+        self.assertEqual(
+            overall_and_ratings(remit + "that in Essex 'requires improvement'."), ("Requires improvement", {})
+        )
+        self.assertEqual(overall_and_ratings(remit + "three probation services 'Good'."), (None, {}))
+
+    def test_a_rating_not_given_or_only_possible_is_not_a_rating(self):
+        sentences = [
+            "The report explained that the CRC's performance was close to a 'Good' rating.",
+            "The chief inspector said the CRC could be rated good next time.",
+            "If it keeps improving, the CRC would be rated 'Good'.",
+            "The CRC has not been rated 'Outstanding' in any area.",
+            "The CRC hopes to achieve a 'Good' rating.",
+            "The CRC narrowly missed out on a 'Good' rating.",
+            "Leadership was not rated 'Good'.",
+            "The CRC could be rated 'Good' overall next year.",
+            "The CRC was not rated 'Inadequate' overall.",
+            "The CRC fell short of an overall 'Good' rating.",
+            "Staff said they were working towards a 'Good' rating.",
+            "Inspectors said the CRC was not far from a 'Good' rating.",
+            "No standard was rated 'Outstanding'.",
+        ]
+        self.assert_no_rating_added_by(sentences)
+
+    def test_counted_standards_are_not_the_overall_rating(self):
+        sentences = [
+            "Its unpaid work was rated outstanding, while two more categories - out of 10 overall - were judged as "
+            "good.",
+            "Overall, two standards were rated 'Good'.",
+            "Overall, the quality of work was rated 'Good' in three of the ten standards.",
+        ]
+        for sentence in sentences:
+            with self.subTest(sentence):
+                self.assertEqual(overall_and_ratings(self.RATED + sentence)[0], "Requires improvement")
+
+    def test_an_earlier_inspection_or_another_provider_is_not_this_inspections_rating(self):
+        sentences = [
+            "In 2017 the CRC was rated 'Good'.",
+            "It was previously rated 'Good' overall.",
+            "We last inspected the CRC in June 2017 and gave it an overall rating of 'Good'.",
+            "Elsewhere, a neighbouring CRC was rated 'Good' overall.",
+            "In other CRCs inspected this year, three were rated 'Good' overall.",
+        ]
+        self.assert_no_rating_added_by(sentences)
+
+
 class QualityAndImpactTextTests(SimpleTestCase):
     """The 2016-18 inspections judged in words: a text about one yields no four-point rating."""
 
@@ -106,10 +189,16 @@ class DateTests(SimpleTestCase):
             ("Inspectors rated the CRC in a report published earlier this month (6 October 2016).", "2016-10-06"),
             ("Inspectors rated the CRC in a report published yesterday (15 June 2017).", "2017-06-15"),
             ("Inspectors were critical in the HMI Probation report of 15 December 2016 on the CRC.", "2016-12-15"),
+            ("Action Plan Submitted: 4 March 2020 A Response to the HMI Probation Inspection: An Inspection of "
+             "Central Functions Report Published: 14 January 2020 INTRODUCTION", "2020-01-14"),
         ]  # fmt: skip
         for text, published in cases:
             with self.subTest(text):
                 self.assertEqual(self.value(text, "published"), (published, False))
+        # a journal's note on a report has its own date
+        self.assertIsNone(
+            self.value("Published date01 March 2020\nHM Inspectorate of Probation rated it.", "published")
+        )
 
     def test_a_cover_month_is_the_cover_date_never_the_publication_date(self):
         # London CRC's 2018 report: 'March 2018' on its cover, published on 8 February 2018.
@@ -187,10 +276,23 @@ class OtherFactsTests(SimpleTestCase):
              ("staffing", "more_than", 150, "vacancies")),
             ("The report found some officers were responsible for up to 80 cases.",
              ("caseload-per-officer", "up_to", 80, "cases")),
+            ("Around 87% of them serve prison terms.", ("custodial-share", "about", 87, "%")),
+            ("The division had 150 officers, which represents a 16 per cent gap in expected staffing levels.",
+             ("staffing", "exact", 16, "%")),
+            ("There are 102 roles to fill across the region.", ("staffing", "exact", 102, "vacancies")),
+            ("More than 60 per cent of its caseload are serving custodial sentences.",
+             ("custodial-share", "more_than", 60, "%")),
         ]  # fmt: skip
         for text, fact in cases:
             with self.subTest(text):
                 self.assertEqual(self.facts(text), [fact])
+
+    def test_a_shortfall_as_a_share_and_in_posts_and_not_at_an_earlier_inspection(self):
+        self.assertEqual(
+            self.facts("There was a 20% shortfall in the number of probation officers, around 140 posts."),
+            [("staffing", "about", 140, "vacancies"), ("staffing", "exact", 20, "%")],
+        )
+        self.assertEqual(self.facts("The division had a 20 per cent vacancy rate at our last inspection."), [])
 
     def test_a_figure_stated_twice_is_one_fact_and_unlabelled_counts_are_left_out(self):
         self.assertEqual(
@@ -200,6 +302,49 @@ class OtherFactsTests(SimpleTestCase):
         self.assertEqual(
             self.facts("One-third of managers had 70 or more cases. 40% of staff said they were tired."), []
         )
+
+
+class CountsOfRatingsTests(SimpleTestCase):
+    """Counts of ratings across providers or aspects of work: `ratings-summary` facts, never a rating."""
+
+    def counts(self, text):
+        extraction = read("HM Inspectorate of Probation published its report. " + text)
+        facts = [
+            (f.value["label"], f.value["number"]) for f in extraction.facts if f.value["metric"] == "ratings-summary"
+        ]
+        return facts, extraction.fields.get("overall"), ratings(extraction)
+
+    def test_counts_as_round_summaries_and_news_state_them(self):
+        cases = [
+            ("It says six out of 10 CRCs inspected since April last year were rated 'inadequate' for reviewing "
+             "cases.", ("CRCs rated Inadequate for reviewing cases", 6)),
+            ("Four of the seven NPS divisions were judged to be 'Good'.", ("NPS divisions rated Good", 4)),
+            ("Inspectors found three out of five divisions to be 'Outstanding'. Two out of five divisions were "
+             "found to be 'Good'.", ("Divisions rated Good", 2)),
+            ("For the services it completed, it rated: three probation services as 'Good';",
+             ("Probation services rated Good", 3)),
+            ("Inspectors rated two aspects of its work 'Outstanding'.", ("Aspects of its work rated Outstanding", 2)),
+            ("HMIP inspected all 21 CRCs between 2018 and 2019.", ("CRCs inspected", 21)),
+            ("Three out of seven divisions were judged to be 'Good' and none were rated as 'Inadequate'.",
+             ("Divisions rated Inadequate", 0)),
+            ("No CRC was given the highest rating.", ("CRC rated Outstanding", 0)),
+            ("No probation service was rated 'Inadequate'.", ("Probation service rated Inadequate", 0)),
+        ]  # fmt: skip
+        for text, fact in cases:
+            with self.subTest(text):
+                facts, overall, rated = self.counts(text)
+                self.assertIn(fact, facts)
+                self.assertEqual((overall, rated), (None, {}))
+
+    def test_a_count_of_one_named_provider_or_an_earlier_round_is_not_read(self):
+        texts = [
+            "In 2018-19, Essex CRC was the only one out of 21 CRCs to be rated 'Good'.",
+            "Last year, five of the seven NPS divisions were rated 'Good'.",
+            "Five of the seven NPS divisions were praised, and two required improvement.",
+        ]
+        for text in texts:
+            with self.subTest(text):
+                self.assertEqual(self.counts(text)[0], [])
 
 
 class ProviderInTheOpeningTests(SimpleTestCase):
@@ -253,3 +398,51 @@ class ProviderInTheOpeningTests(SimpleTestCase):
         self.assertEqual(self.provider(text), ("nps-south-west-south-central", True))
         among = text.replace("was found by inspectors", "was among the divisions found by inspectors")
         self.assertIsNone(self.provider(among)[0])
+
+    def test_named_once_further_on_with_its_area_in_the_opening_is_uncertain(self):
+        text = (
+            "Inspectors slam Suffolk's probation services\n\nSuffolk's probation services have been accused of "
+            "failing victims in a report by HM Inspectorate of Probation. The Norfolk and Suffolk CRC, owned by Sodexo, was "
+            "criticised."
+        )
+        self.assertEqual(self.provider(text), ("norfolk-suffolk-crc", True))
+        wales = (
+            "Watchdog praises probation services\n\nSTATE-RUN probation services in Wales have been praised in an "
+            "inspection report. Chief inspector Dame Glenys Stacey said Wales's National Probation Service had "
+            "effective leaders."
+        )
+        self.assertEqual(self.provider(wales), ("nps-wales", True))
+        titled = (
+            "Kent, Surrey and Sussex private probation performing poorly\n\nKent, Surrey and Sussex CRC is still "
+            "rated as 'requiring improvement' by probation inspectors."
+        )
+        self.assertEqual(self.provider(titled), ("kent-surrey-sussex-crc", True))
+        # the opening names another place, or only a place several providers' names hold
+        self.assertIsNone(self.provider(text.replace("Suffolk's", "Essex's"))[0])
+        self.assertIsNone(self.provider(text.replace("Suffolk's", "Yorkshire's"))[0])
+
+    def test_a_crcs_area_named_without_the_crc(self):
+        cases = [
+            ("People put at risk due to Essex probation service failings\n\nInspectors found staff said their "
+             "workload was unmanageable, and the service was rated 'Requires improvement'.", "essex-crc"),
+            ("The probation system is not responding to treatment\n\nHM Inspectorate of Probation published its "
+             "13th inspection of a private probation provider. Today's report examined performance in the four "
+             "county area of Bedfordshire, Northamptonshire, Cambridgeshire and", "bench-crc"),
+        ]  # fmt: skip
+        for text, slug in cases:
+            with self.subTest(text):
+                self.assertEqual(self.provider(text), (slug, True))
+
+    def test_an_area_is_not_enough_beside_an_nps_division_or_another_area(self):
+        texts = [
+            # a joint (Quality & Impact) inspection of the area's CRC and NPS division
+            "Probation services in Essex - A mixed picture\n\nThe National Probation Service in Essex was working "
+            "well, HM Inspectorate of Probation said, but the work of the CRC was rated poorly.",
+            # two CRCs' places
+            "Essex and Kent probation services criticised\n\nInspectors rated the services 'Requires improvement'.",
+            # two places of one CRC listed: not three
+            "Probation criticised\n\nInspectors rated the service in Kent and Surrey 'Requires improvement'.",
+        ]
+        for text in texts:
+            with self.subTest(text):
+                self.assertIsNone(self.provider(text)[0])

@@ -70,7 +70,8 @@ PUBLISHED = [
         rf"\((?:\w+day,? )?{DAY_MONTH_YEAR}\)",
         # "the HMI Probation report of 15 December 2016"
         rf"\breport (?:of|dated) {DAY_MONTH_YEAR}",
-        rf"Date published: {DAY_MONTH_YEAR}",
+        # "Date published: 04 April 2019"; an action plan's "Report Published: 14 January 2020"
+        rf"(?:Date|Report) published: {DAY_MONTH_YEAR}",
         rf"report published in (?P<month>{MONTHS}) (?P<year>\d{{4}})",
         rf"\bpublished on {DAY_MONTH_YEAR}",
         # "Today's (29 June 2017) probation inspectors' report on South Yorkshire"
@@ -202,11 +203,42 @@ OTHER_FACTS = [
 
 OTHER_FACTS.append(
     (
+        # "the London NPS supervises more than 16,000 higher-risk offenders. Around 87% of them serve prison terms"
+        "custodial-share",
+        "Supervised people serving a prison sentence",
+        "%",
+        re.compile(
+            rf"\b{FIGURE}(?: per ?cent|%) of (?:them|its caseload|the caseload|those (?:it )?supervise[sd])"
+            r",? (?:serve|are serving|were serving|have served) (?:prison|custodial) (?:terms|sentences)\b",
+            re.I,
+        ),
+    )
+)
+OTHER_FACTS.append(
+    (
         # "There were 102 vacancies for probation officers", "more than 150 unfilled vacancies"
         "staffing",
         "Vacancies",
         "vacancies",
-        re.compile(rf"\b{FIGURE} (?:unfilled |vacant |probation officer |staff )*vacancies\b", re.I),
+        re.compile(
+            rf"\b{FIGURE} (?:unfilled |vacant |probation officer |staff )*vacancies\b"
+            # "there are 102 roles to fill", "a 20% shortfall in the number of probation officers, around 140 posts"
+            rf"|\b{figure('figure2')} (?:roles|posts) to fill\b|\b(?:shortfall|gap)\b[^.;]{{0,60}}?,\s*{figure('figure3')} posts\b",
+            re.I,
+        ),
+    )
+)
+OTHER_FACTS.append(
+    (
+        # "a 16 per cent gap in expected staffing levels", "a vacancy rate of 16%"
+        "staffing",
+        "Shortfall of staff against the number expected",
+        "%",
+        re.compile(
+            rf"\b{FIGURE}(?: per ?cent|%) (?:shortfall|gap) in (?:the number of |expected )?(?:probation officers"
+            rf"|staffing(?: levels)?|staff)\b|\bvacancy rate of {figure('figure2')}(?: per ?cent|%)",
+            re.I,
+        ),
     )
 )
 

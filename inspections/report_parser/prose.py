@@ -74,11 +74,32 @@ SEVERAL_PROVIDERS = re.compile(
     r"|Community Rehabilitation Companies)\b|\b(?:just|only) one (?:CRC|division|NPS division|probation service)\b",
     re.I,
 )
+# "HM Inspectorate of Probation, which investigates youth offending and probation services, rated ...": the
+# inspectorate's remit, not the providers rated.
+INSPECTORATE_REMIT = re.compile(
+    r"\b(?:inspects|investigates|inspector of|inspectorate (?:of|for))\s+(?:youth offending (?:and|&)\s+)?probation"
+    r"\s+services\b",
+    re.I,
+)
 # "both the National Probation Service and the Community Rehabilitation Company found to require
 # improvement": said of two organisations (as of the joint Quality & Impact inspections), neither alone.
 BOTH_KINDS = re.compile(
     r"\b(?:NPS|National Probation Service)\b[^.;]{0,60}\band\b[^.;]{0,40}?\b(?:CRC|Community Rehabilitation Company)\b"
     r"|\b(?:CRC|Community Rehabilitation Company)\b[^.;]{0,60}\band\b[^.;]{0,40}?\b(?:NPS|National Probation Service)\b"
+)
+# "close to a 'Good' rating", "could be rated good", "has not been rated 'Outstanding'", "hopes to achieve
+# 'Good'", "no NPS division was rated 'Outstanding'": a rating the text says was not given, or might be;
+# within the rating word's clause.
+NOT_GIVEN = re.compile(
+    r"\b(?:close to|near to|short of|narrowly|just missed|missed out|not|never|no longer|could|would|might|should"
+    r"|hop(?:e|es|ed|ing) (?:to|for)|aim(?:s|ed|ing)? (?:to|for)|on track|working towards|towards|bid (?:to|for)"
+    r"|if|unless|whether|none|no (?:\w+ ){0,2}?(?:CRCs?|divisions?|providers?|services?|standards?|areas?|aspects?|one))"
+    r"\b[^.;,]{0,30}$",
+    re.I,
+)
+# "two more categories - out of 10 overall - were judged as good": a total, not the overall rating.
+TOTAL_OVERALL = re.compile(
+    r"\b(?:out of|of)\s+(?:the\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+overall\b", re.I
 )
 # Plain words, each a sign on its own.
 CASE_SUPERVISION_WORK, ALL_FOUR, OVERALL = (
@@ -139,12 +160,17 @@ class Reading:
 
     @property
     def rating(self):
-        word = re.sub(r"improvements$", "improvement", self.match["word"].lower())
-        return normalise_rating(re.sub(r"requires? |requiring |required ", "requires ", word))
+        return rating_of(self.match["word"])
 
     @property
     def offset(self):
         return self.sentence.start + self.match.start("word")
+
+
+def rating_of(word):
+    """'requiring improvements', 'required improvement', 'good' -> the scale's label."""
+    word = re.sub(r"improvements$", "improvement", word.lower())
+    return normalise_rating(re.sub(r"requires? |requiring |required ", "requires ", word))
 
 
 def readings(sentence, context, words, latest_year=0):
@@ -164,6 +190,8 @@ def is_a_rating(reading):
     """A rating word used as a rating: after a rating verb, before 'rating', or quoted after 'is/was'."""
     match, quoted = reading.match, bool(reading.match["open"] or reading.match["close"])
     if not quoted and not ALLOWED_NEXT.match(reading.sentence.text, match.end()):
+        return False
+    if NOT_GIVEN.search(reading.clause[-60:].rstrip(" '‘\"“")):
         return False
     if re.search(r"\b(?:or|and)\s*" + QUOTE + r"?\s*$", reading.lead[-12:]) and re.search(
         RATING_WORD.pattern + r"[\s,]*(?:or|and)\s*" + QUOTE + r"?\s*$", reading.lead[-40:], re.I
@@ -231,7 +259,8 @@ def subject_of(reading):
     )
     if four_before or (ALL_FOUR_AFTER.match(reading.tail) and CASE_SUPERVISION.search(reading.tail)):
         return [(code, False) for code in ("2.1", "2.2", "2.3", "2.4")], ""
-    if SEVERAL_PROVIDERS.search(reading.clause) or BOTH_KINDS.search(reading.clause):
+    providers_clause = INSPECTORATE_REMIT.sub(" ", reading.clause)
+    if SEVERAL_PROVIDERS.search(providers_clause) or BOTH_KINDS.search(providers_clause):
         return None, ""
     counted = re.match(r"\W*\s*(?:in|for|across|on|against)\s+", reading.tail)
     if counted and COUNT.match(reading.tail, counted.end()):
@@ -240,12 +269,15 @@ def subject_of(reading):
     named = named_standards(tail_subject(reading.tail) or reading.clause, reading.words)
     if not named and CASE_SUPERVISION_WORK.search(reading.clause):
         return None, ""  # "case supervision work 'requires improvement'": a domain, not a standard
-    overall = last_match(OVERALL, reading.clause[-60:])
-    if overall and not find_standards(reading.clause[-60:][overall.end() :], reading.words):
+    clause = TOTAL_OVERALL.sub(" ", reading.clause)
+    overall = last_match(OVERALL, clause[-60:])
+    # "Overall, two standards were rated good": the counted standards, not the overall rating.
+    after_overall = clause[-60:][overall.end() :] if overall else ""
+    if overall and not find_standards(after_overall, reading.words) and not COUNT.search(after_overall):
         return "overall", ""
     if OVERALL.match(re.sub(r"^\W*(?:standard\s+)?", "", reading.tail)):
         return "overall", ""
-    if COUNT.search(reading.clause):
+    if COUNT.search(clause):
         including = re.match(r"\s*" + QUOTE + r"?,?\s*including\s+([^.;]+)", reading.tail)
         listed = included(including.group(1), reading.words) if including else []
         return (listed, "named among several with this rating") if listed else (None, "")

@@ -203,6 +203,46 @@ def opening_names_the_other_kind(text, kind, places):
     return KIND_NAMES[other] if dict(MARKERS)[other].search(text, start, end) else ""
 
 
+def named_once(document, slug, places, catalogue):
+    """The one provider a text names, named once: most likely the text's subject, uncertain, when it is
+    named in the opening sentence with its long marker ("The South West South Central division of the
+    National Probation Service"), or further on when the title or opening sentence names its place
+    ("Suffolk's probation services have been accused ..." and then "the Norfolk and Suffolk CRC"). A short
+    name once ("Essex CRC"), a text about several providers ("among") or a round counted is not enough."""
+    text = document.text
+    start, end = opening(text)
+    if AMONG.search(text, start, end) or ROUND.search(text):
+        return None
+    in_opening = [place for place in places if start <= place.offset < end]
+    if any(LONG_MARKER.match(text, place.offset) for place in in_opening):
+        return found_at(document, places[0].offset, slug, True, "named once, in the text's opening sentence")
+    title = title_of(text)
+    if names_its_place(title, slug, catalogue) or (
+        not in_opening and names_its_place(text[start:end], slug, catalogue)
+    ):
+        why = "named once; the text's title or opening sentence names its area"
+        return found_at(document, places[0].offset, slug, True, why)
+    return None
+
+
+def title_of(text):
+    """The title line, when the text has one: a short first line with more text after it."""
+    start, end = opening(text)
+    title, _, rest = text[start:end].partition("\n")
+    return title if rest.strip() and len(title) <= 200 else ""
+
+
+def names_its_place(text, slug, catalogue):
+    """The words name a place only this provider's names hold among providers of its kind ("Suffolk",
+    "Wales"): words shared with another ("West", "Yorkshire") or short ones ("BGSW") do not count."""
+    kind = kind_of(slug, catalogue)
+    own = set().union(*(names for provider, sets in catalogue if provider.slug == slug for names in sets))
+    others = set().union(
+        *(names for provider, sets in catalogue if provider.kind == kind and provider.slug != slug for names in sets)
+    )
+    return any(len(word) >= 4 for word in (own - others) & set(words(text)))
+
+
 LOOKED_FOR = (
     "looked for the report's title ('An inspection of ...'), its running header ('Inspection of probation "
     "services: ...') and, in the text, a CRC or NPS division named as in the catalogue"
@@ -232,7 +272,44 @@ def recognise_provider(document, providers):
                     document, here[0].offset, slug, True, "the title names it only in part (words lost?)"
                 ), ""
             return None, f"the title could name {', '.join(sorted(set.union(*partial)))}: {LOOKED_FOR}"
+    area = named_by_area(document, catalogue) if not every else None
+    if area:
+        return area, ""
     return None, f"no provider recognised: {LOOKED_FOR}"
+
+
+# "Bedfordshire, Northamptonshire, Cambridgeshire and": places listed one after another.
+PLACE_LIST = re.compile(r"[A-Z][a-z]+(?:(?:,\s*|\s+and\s+|\s*&\s*)[A-Z][a-z]+){2,}")
+
+
+def named_by_area(document, catalogue):
+    """No provider named as such, but one CRC's area is: a place only its name holds in the title ("People
+    put at risk due to Essex probation service failings"), or three of its places listed ("the four county
+    area of Bedfordshire, Northamptonshire, Cambridgeshire and"). Uncertain; never when the text names an
+    NPS division (a joint inspection of the area's CRC and NPS) or the places of two CRCs."""
+    text = document.text
+    if dict(MARKERS)["NPS"].search(text):
+        return None
+    owners = {}
+    for provider, sets in catalogue:
+        for word in set().union(*sets):
+            owners.setdefault(word, set()).add(provider.slug)
+    crcs = {provider.slug for provider, _ in catalogue if provider.kind == "CRC"}
+    place_of = {word: slugs.pop() for word, slugs in owners.items() if len(slugs) == 1 and len(word) >= 4}
+    place_of = {word: slug for word, slug in place_of.items() if slug in crcs}
+    start = opening(text)[0]
+    offsets = {place_of[word]: start for word in words(title_of(text)) if word in place_of}
+    for places in PLACE_LIST.finditer(text):
+        if OPERATOR.search(text[max(0, places.start() - 20) : places.start()]):
+            continue  # "run by Kent, Surrey and Sussex CRC": the operator
+        listed = [place_of.get(word) for word in words(places.group(0))]
+        slugs = set(filter(None, listed))
+        if len(slugs) == 1 and listed.count(next(iter(slugs))) >= 3:
+            offsets.setdefault(slugs.pop(), places.start())
+    if len(offsets) != 1:
+        return None
+    (slug, offset), why = next(iter(offsets.items())), "the text names the CRC's area, not the CRC"
+    return found_at(document, offset, slug, True, why)
 
 
 def decide(document, exact, why, named=(), catalogue=()):
@@ -263,16 +340,9 @@ def decide(document, exact, why, named=(), catalogue=()):
                 f"the text opens with {other_kind} as well as, or instead of, {slug}, which it names only further "
                 f"on: which one it is about is for the editor ({LOOKED_FOR})"
             )
-    start, end = opening(document.text)
-    opens_with_it = any(
-        start <= place.offset < end and LONG_MARKER.match(document.text, place.offset) for place in places
-    )
-    among = AMONG.search(document.text, start, end)
-    if not sure and only_one and opens_with_it and not among and not ROUND.search(document.text):
-        # Named once, but in the opening sentence with its long marker ("The South West South Central
-        # division of the National Probation Service"), no other provider named and no round counted: the
-        # text's subject, most likely. A short name once ("Essex CRC") is not enough.
-        return found_at(document, places[0].offset, slug, True, "named once, in the text's opening sentence"), ""
+    once = named_once(document, slug, places, catalogue) if not sure and only_one else None
+    if once:
+        return once, ""
     if not sure:
         named = ", ".join(f"{slug} ({len(places)}x)" for slug, places in ranked[:4])
         return None, f"no one provider stands out (named: {named}): {LOOKED_FOR}"

@@ -2,6 +2,7 @@
 
 import re
 
+from inspections.report_parser.counts import read_counts
 from inspections.report_parser.documents import RATING, clean, found, normalise_rating, search
 from inspections.report_parser.figures import read_case_percentages, read_caseload, read_dates, read_other_facts
 from inspections.report_parser.prose import read_prose_ratings
@@ -28,6 +29,7 @@ def read_prose(document, extraction, standards, key_questions=()):
     read_dates(document, extraction)
     read_caseload(document, extraction)
     read_other_facts(document, extraction)
+    read_counts(document, extraction)
     read_prose_ratings(document, extraction, standards)
     read_area_of_work(document, extraction, standards)
     read_case_percentages(document, extraction, key_questions, standards)
