@@ -37,9 +37,10 @@ class RatingColumn(tables.Column):
 
 
 def order_nulls_last(queryset, field, is_descending):
-    """Sort by `field` with empty values last in both directions, then by provider name."""
+    """Sort by `field` with empty values last in both directions, then by provider name, then by id
+    (a provider's two inspections alike would otherwise come in whatever order a plan gives)."""
     expression = F(field).desc(nulls_last=True) if is_descending else F(field).asc(nulls_last=True)
-    return queryset.order_by(expression, "provider__name"), True
+    return queryset.order_by(expression, "provider__name", "pk"), True
 
 
 class ExportColumn(tables.Column):

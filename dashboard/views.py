@@ -80,29 +80,28 @@ def home(request):
             {"filter": filterset, "table": None, "standards": standards, "charts": {}, "title": "Invalid filter"},
             status=400,
         )
-    queryset = filterset.qs.for_league_table([standard.code for standard in standards])
-    table = LeagueTable(queryset, standards=standards)
     for name, largest in (("per_page", MAX_PER_PAGE), ("page", MAX_PAGE)):
         value = request.GET.get(name, "1")
         if not (value.isascii() and value.isdigit() and 1 <= int(value) <= largest):
             return HttpResponseBadRequest(
                 f"{name} must be a whole number from 1 to {largest}.", content_type="text/plain"
             )
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-
     export_format = request.GET.get("_export")
     if export_format:
-        if export_format not in EXPORT_FORMATS:
-            return HttpResponseBadRequest(
-                f"Unknown export format {export_format!r}; use one of: {', '.join(EXPORT_FORMATS)}."
-            )
-        return SpreadsheetSafeExport(export_format, table).response(f"crc-league-table.{export_format}")
+        return league_table_export(request, filterset, standards, export_format)
 
-    # From the filtered inspections without the table's per-row subqueries, which would otherwise
-    # be computed for every matching inspection, not just the page shown.
-    completeness = filterset.qs.completeness()
     # The same for every filter, order and page of the table: computed once per data version.
-    distribution = once_per_version(request, "national-distribution", lambda: national_distribution(standards))
+    distribution, latest_completeness = once_per_version(
+        request, "national-summary", lambda: national_summary(standards)
+    )
+    # The unfiltered table is the same inspections the national summary counted; any other is
+    # counted from the filtered inspections, without the table's per-row subqueries.
+    everything = filterset.shows_every_latest_inspection()
+    completeness = latest_completeness if everything else filterset.qs.completeness()
+    table = LeagueTable(filterset.qs.for_league_table(standards), standards=standards)
+    # The completeness counted the table's rows: the paginator needs no COUNT of its own.
+    paginate = {"per_page": 50, "paginator_class": CountedPaginator, "count": completeness["inspections"]}
+    RequestConfig(request, paginate=paginate).configure(table)
     return render_page(
         request,
         "dashboard/home.html",
@@ -116,6 +115,26 @@ def home(request):
         },  # fmt: skip
         [distribution],
     )
+
+
+class CountedPaginator(Paginator):
+    """A paginator given the number of rows, counted already."""
+
+    def __init__(self, object_list, per_page, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count  # in place of the COUNT query Paginator.count would run
+
+
+def league_table_export(request, filterset, standards, export_format):
+    if export_format not in EXPORT_FORMATS:
+        return HttpResponseBadRequest(
+            f"Unknown export format {export_format!r}; use one of: {', '.join(EXPORT_FORMATS)}."
+        )
+    # The downloads name each row's source document.
+    queryset = filterset.qs.for_league_table(standards).select_related("report__document")
+    table = LeagueTable(queryset, standards=standards)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return SpreadsheetSafeExport(export_format, table).response(f"crc-league-table.{export_format}")
 
 
 class SpreadsheetSafeExport(TableExport):
@@ -134,18 +153,21 @@ class SpreadsheetSafeExport(TableExport):
         return dataset
 
 
-def national_distribution(standards):
-    """Rating distribution per standard across the latest inspection of every provider."""
+def national_summary(standards):
+    """The rating distribution per standard across the latest inspection of every provider, and
+    those inspections' completeness (the unfiltered league table's), from the same two queries."""
     latest = Inspection.objects.latest_per_provider()
-    totals, providers = latest.rated_totals(standards)
-    return charts.rating_distribution(
+    totals, providers, possible = latest.rated_totals(standards)
+    counts = latest.rating_counts()
+    distribution = charts.rating_distribution(
         "ratings-by-standard",
         "England and Wales: ratings by standard at each provider's latest inspection (number of providers)",
         standards,
-        latest.rating_counts(),
+        counts,
         totals,
         f"the latest inspection of {providers} providers",
     )
+    return distribution, {"recorded": sum(counts.values()), "possible": possible, "inspections": providers}
 
 
 @cached_page

@@ -200,7 +200,27 @@ class HomePageTests(PageTestCase):
         self.assertNotContains(response, "<script>")  # no inline executable script
 
     def test_query_budget_is_fixed(self):
-        self.assertFixedQueries(reverse("dashboard:home"), 12)
+        # version, standards, the national summary (two: its completeness is the unfiltered
+        # table's, and the paginator is given that count), four filter choices, the page of rows
+        self.assertFixedQueries(reverse("dashboard:home"), 9)
+
+    def test_filtered_query_budget_is_fixed(self):
+        # + the filtered inspections' completeness (two), which is the paginator's count
+        self.assertFixedQueries(reverse("dashboard:home") + "?scope=all&sort=-total_score", 11)
+
+    def test_completeness_and_pages_agree_with_the_rows_under_every_filter(self):
+        for query in ({}, {"scope": "all"}, {"kind": "NPS"}, {"scope": "all", "per_page": "5"}, {"rating": "good"}):
+            with self.subTest(query=query):
+                response = self.client.get(reverse("dashboard:home"), query)
+                table = response.context["table"]
+                inspections = [row.record for row in table.rows]
+                completeness = response.context["completeness"]
+                self.assertEqual(completeness["inspections"], len(inspections))
+                self.assertEqual(table.paginator.count, len(inspections))
+                self.assertEqual(completeness["recorded"], sum(i.ratings_recorded for i in inspections))
+                self.assertEqual(
+                    completeness["possible"], sum(i.report.framework.standards_per_provider for i in inspections)
+                )
 
     def test_export_query_budget_is_fixed(self):
         self.assertFixedQueries(reverse("dashboard:home") + "?_export=csv&scope=all", 4, cached=False)
