@@ -1,12 +1,12 @@
 """Tables, one class per table (django-tables2): sortable, paginated, exportable."""
 
 import django_tables2 as tables
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from dashboard.templatetags.ratings import rating_badge, rating_label
-from inspections.models import rating_column_name
+from inspections.models import Inspection, rating_column_name
 
 
 class RatingColumn(tables.Column):
@@ -120,6 +120,19 @@ class LeagueTable(tables.Table):
         ]
         super().__init__(*args, extra_columns=extra, sequence=sequence, **kwargs)
 
+    def page_records(self):
+        """The inspections of the page shown, in the table's order. Sorted narrow, then fetched wide:
+        the order (a score or rating subquery, say) is computed over only the ids of the matching
+        inspections, and the rows' many columns are read for the page's inspections alone, not
+        carried through a sort of them all (60 ms -> 34 ms for all inspections by score at 100x)."""
+        ordered = self.data.data
+        if not hasattr(self, "page"):
+            return list(ordered)
+        start = (self.page.number - 1) * self.paginator.per_page
+        ids = ordered.values("pk")[start : start + self.paginator.per_page]
+        page = Inspection.objects.filter(pk__in=Subquery(ids)).for_league_table(self.standards)
+        return list(page.order_by(*ordered.query.order_by))
+
     def rendered_rows(self):
         """The page's rows as HTML, each cell rendered by its column's own `render` (the header
         cell first, as the provider names the row). django-tables2 would render each of some 900
@@ -132,14 +145,14 @@ class LeagueTable(tables.Table):
             )
             columns.append((bound.accessor, bound.column.empty_values, bound.default, render))
         rows = []
-        for row in self.paginated_rows:
+        for record in self.page_records():
             cells = []
             for accessor, empty_values, default, render in columns:
-                value = accessor.resolve(row.record, quiet=True)
+                value = accessor.resolve(record, quiet=True)
                 if value in empty_values:
                     value = default
                 elif render is not None:
-                    value = render(value=value, record=row.record)
+                    value = render(value=value, record=record)
                 cells.append(conditional_escape(value))
             first, *rest = cells
             rows.append(
