@@ -47,10 +47,12 @@ class LeagueTableFilter(django_filters.FilterSet):
         data.setdefault("scope", "latest")
         super().__init__(data, *args, **kwargs)
 
-    def shows_every_latest_inspection(self):
-        """True when the table is the latest inspection of every provider, nothing filtered out."""
+    def unfiltered_scope(self):
+        """The scope ('latest' or 'all') when nothing else is filtered out, else None."""
         data = self.form.cleaned_data
-        return data.get("scope") == "latest" and not any(data.get(name) for name in self.filters if name != "scope")
+        if any(data.get(name) for name in self.filters if name != "scope"):
+            return None
+        return data.get("scope")
 
     def filter_scope(self, queryset, name, value):
         # A round holds one inspection per provider: within a round, "latest" means all of it.

@@ -54,7 +54,7 @@ def round_detail(request, slug):
     if round_.framework.has_four_point_ratings:
         standards = [s for s in rated_standards() if s.framework_id == round_.framework_id]
         held = round_inspections([round_])
-        totals, count, _possible = held.rated_totals(standards)
+        totals, count = held.rated_totals(standards)
         chart_list.append(
             charts.rating_distribution(
                 "round-ratings-by-standard",

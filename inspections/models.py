@@ -628,21 +628,41 @@ class InspectionQuerySet(models.QuerySet):
         }
 
     def rated_totals(self, standards):
-        """({standard code: how many of these inspections the standard applies to}, how many in all,
-        how many standard ratings their frameworks rate in all), in one query."""
-        rows = (
+        """({standard code: how many of these inspections the standard applies to}, how many in all),
+        in one query."""
+        rows = self.order_by().values("provider__kind").annotate(n=Count("pk")).values_list("provider__kind", "n")
+        by_kind = dict(rows)
+        totals = {s.code: sum(n for kind, n in by_kind.items() if s.applies_to_kind(kind)) for s in standards}
+        return totals, sum(by_kind.values())
+
+    def tallies(self, standards):
+        """{"all": Tally of these inspections, "latest": Tally of those that are the latest of their
+        provider (`latest_per_provider`)}, in two queries whatever their number: the national
+        picture and the unfiltered league table's completeness, in either scope."""
+        is_latest = Q(pk__in=latest_inspection_ids())
+        inspections = (
             self.order_by()
             .values("provider__kind", "report__framework__standards_per_provider")
-            .annotate(n=Count("pk"))
-            .values_list("provider__kind", "report__framework__standards_per_provider", "n")
+            .annotate(n=Count("pk"), latest_n=Count("pk", filter=is_latest))
+            .values_list("provider__kind", "report__framework__standards_per_provider", "n", "latest_n")
         )
-        by_kind = Counter()
-        possible = 0
-        for kind, per_provider, n in rows:
-            by_kind[kind] += n
-            possible += (per_provider or 0) * n
-        totals = {s.code: sum(n for kind, n in by_kind.items() if s.applies_to_kind(kind)) for s in standards}
-        return totals, sum(by_kind.values()), possible
+        # Unordered: the model's ordering would join the inspection, report and provider to every row.
+        ratings = (
+            StandardRating.objects.filter(inspection__in=self.order_by().values("pk"), rating__isnull=False)
+            .order_by()
+            .values("standard__code", "rating")
+            .annotate(n=Count("pk"), latest_n=Count("pk", filter=Q(inspection__in=latest_inspection_ids())))
+            .values_list("standard__code", "rating", "n", "latest_n")
+        )
+        inspections, ratings = list(inspections), list(ratings)
+        return {
+            scope: Tally.of(
+                standards,
+                [(kind, per_provider, row[column]) for kind, per_provider, *row in inspections],
+                {(code, Rating(rating)): row[column] for code, rating, *row in ratings if row[column]},
+            )
+            for scope, column in (("all", 0), ("latest", 1))
+        }
 
     def with_completeness(self):
         return self.annotate(
@@ -661,13 +681,7 @@ class InspectionQuerySet(models.QuerySet):
         semi-join), so the result can be ordered and filtered freely. It relies on current planner
         statistics: bulk loads ANALYZE (inspections.loader.refresh_planner_statistics).
         """
-        latest = (
-            Inspection.objects.rated()
-            .order_by("provider_id", F("report__published").desc(nulls_last=True), "-id")
-            .distinct("provider_id")
-            .values("pk")
-        )
-        return self.filter(pk__in=latest)
+        return self.filter(pk__in=latest_inspection_ids())
 
     def with_rating_columns(self, standards):
         """Annotate `rating_<code>` (e.g. rating_2_2) with each standard's published rating; the
@@ -736,6 +750,46 @@ class InspectionQuerySet(models.QuerySet):
         """The league table's rows: a column per standard, the score; the downloads add the source
         document (`with_catalogue`)."""
         return self.with_listing().with_rating_columns(standards).with_total_score()
+
+
+def latest_inspection_ids():
+    """The ids of the most recent inspection of each provider under a rated framework, as a subquery."""
+    return (
+        Inspection.objects.rated()
+        .order_by("provider_id", F("report__published").desc(nulls_last=True), "-id")
+        .distinct("provider_id")
+        .values("pk")
+    )
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts over a set of inspections (InspectionQuerySet.tallies)."""
+
+    inspections: int
+    possible: int  # standard ratings their frameworks rate, in all
+    recorded: int  # standard ratings recorded
+    applicable: dict  # {standard code: how many of the inspections the standard applies to}
+    ratings: dict  # {(standard code, Rating): how many of the inspections so rated}
+
+    @classmethod
+    def of(cls, standards, kinds, ratings):
+        """From (provider kind, standards per provider, number of inspections) rows and the counts
+        of each rating."""
+        by_kind = Counter()
+        for kind, _per_provider, n in kinds:
+            by_kind[kind] += n
+        return cls(
+            inspections=sum(by_kind.values()),
+            possible=sum((per_provider or 0) * n for _kind, per_provider, n in kinds),
+            recorded=sum(ratings.values()),
+            applicable={s.code: sum(n for kind, n in by_kind.items() if s.applies_to_kind(kind)) for s in standards},
+            ratings=ratings,
+        )
+
+    def completeness(self):
+        """As InspectionQuerySet.completeness() says it."""
+        return {"recorded": self.recorded, "possible": self.possible, "inspections": self.inspections}
 
 
 def rating_column_name(code):

@@ -201,15 +201,23 @@ class HomePageTests(PageTestCase):
 
     def test_query_budget_is_fixed(self):
         # version, standards, the national summary (two: its completeness is the unfiltered
-        # table's, and the paginator is given that count), four filter choices, the page of rows
+        # table's in either scope, and the paginator is given that count), four filter choices,
+        # the page of rows
         self.assertFixedQueries(reverse("dashboard:home"), 9)
+
+    def test_all_inspections_query_budget_is_fixed(self):
+        self.assertFixedQueries(reverse("dashboard:home") + "?scope=all&sort=-total_score", 9)
+        # the national summary is kept for the data version: another scope, order or page reuses it
+        with self.assertNumQueries(7):
+            self.client.get(reverse("dashboard:home") + "?sort=-total_score")
 
     def test_filtered_query_budget_is_fixed(self):
         # + the filtered inspections' completeness (two), which is the paginator's count
-        self.assertFixedQueries(reverse("dashboard:home") + "?scope=all&sort=-total_score", 11)
+        self.assertFixedQueries(reverse("dashboard:home") + "?kind=CRC&sort=-total_score", 11)
 
     def test_completeness_and_pages_agree_with_the_rows_under_every_filter(self):
-        for query in ({}, {"scope": "all"}, {"kind": "NPS"}, {"scope": "all", "per_page": "5"}, {"rating": "good"}):
+        queries = ({}, {"scope": "all"}, {"kind": "NPS"}, {"scope": "all", "per_page": "5"}, {"rating": "good"})
+        for query in queries:
             with self.subTest(query=query):
                 response = self.client.get(reverse("dashboard:home"), query)
                 table = response.context["table"]
