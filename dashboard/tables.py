@@ -94,6 +94,7 @@ class LeagueTable(tables.Table):
 
     def __init__(self, *args, standards=(), **kwargs):
         self.standards = list(standards)
+        self.maximum_scores = {}  # framework id -> its best total score
         extra = [
             (rating_column_name(standard.code), RatingColumn(standard=standard, verbose_name=standard_header(standard)))
             for standard in self.standards
@@ -216,8 +217,11 @@ class LeagueTable(tables.Table):
     def render_total_score(self, value, record):
         if value is None:
             return "—"
-        maximum = record.report.framework.maximum_total_score
-        rated = record.report.framework.standards_per_provider
+        framework = record.report.framework
+        if framework.pk not in self.maximum_scores:  # the framework's rules, read once per table
+            self.maximum_scores[framework.pk] = framework.maximum_total_score
+        maximum = self.maximum_scores[framework.pk]
+        rated = framework.standards_per_provider
         if record.ratings_recorded == rated:
             return f"{value} of {maximum}"
         return f"{value} points from {record.ratings_recorded} of {rated} standards"

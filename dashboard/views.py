@@ -91,11 +91,13 @@ def home(request):
         return league_table_export(request, filterset, standards, export_format)
 
     # The same for every filter, order and page of the table: computed once per data version.
-    distribution, unfiltered = once_per_version(request, "national-summary", lambda: national_summary(standards))
-    # The unfiltered table (either scope) is inspections the national summary counted; a filtered
-    # one is counted from its inspections, without the table's per-row subqueries.
-    scope = filterset.unfiltered_scope()
-    completeness = unfiltered[scope] if scope else filterset.qs.completeness()
+    distribution, latest_completeness = once_per_version(
+        request, "national-summary", lambda: national_summary(standards)
+    )
+    # The unfiltered table of latest inspections is the inspections the national summary counted;
+    # any other is counted from its inspections, without the table's per-row subqueries.
+    everything_latest = filterset.unfiltered_scope() == "latest"
+    completeness = latest_completeness if everything_latest else filterset.qs.completeness()
     table = LeagueTable(filterset.qs.for_league_table(standards), standards=standards)
     # The completeness counted the table's rows: the paginator needs no COUNT of its own.
     paginate = {"per_page": 50, "paginator_class": CountedPaginator, "count": completeness["inspections"]}
@@ -152,10 +154,9 @@ class SpreadsheetSafeExport(TableExport):
 
 
 def national_summary(standards):
-    """The rating distribution per standard across the latest inspection of every provider, and the
-    completeness of the unfiltered league table in either scope, from the same two queries."""
-    tallies = Inspection.objects.rated().tallies(standards)
-    latest = tallies["latest"]
+    """The rating distribution per standard across the latest inspection of every provider, and
+    those inspections' completeness (the unfiltered league table's), from the same two queries."""
+    latest = Inspection.objects.latest_per_provider().tally(standards)
     distribution = charts.rating_distribution(
         "ratings-by-standard",
         "England and Wales: ratings by standard at each provider's latest inspection (number of providers)",
@@ -164,7 +165,7 @@ def national_summary(standards):
         latest.applicable,
         f"the latest inspection of {latest.inspections} providers",
     )
-    return distribution, {scope: tally.completeness() for scope, tally in tallies.items()}
+    return distribution, latest.completeness()
 
 
 @cached_page

@@ -635,34 +635,24 @@ class InspectionQuerySet(models.QuerySet):
         totals = {s.code: sum(n for kind, n in by_kind.items() if s.applies_to_kind(kind)) for s in standards}
         return totals, sum(by_kind.values())
 
-    def tallies(self, standards):
-        """{"all": Tally of these inspections, "latest": Tally of those that are the latest of their
-        provider (`latest_per_provider`)}, in two queries whatever their number: the national
-        picture and the unfiltered league table's completeness, in either scope."""
-        is_latest = Q(pk__in=latest_inspection_ids())
-        inspections = (
+    def tally(self, standards):
+        """A Tally of these inspections, in two queries whatever their number."""
+        kinds = (
             self.order_by()
             .values("provider__kind", "report__framework__standards_per_provider")
-            .annotate(n=Count("pk"), latest_n=Count("pk", filter=is_latest))
-            .values_list("provider__kind", "report__framework__standards_per_provider", "n", "latest_n")
+            .annotate(n=Count("pk"))
+            .values_list("provider__kind", "report__framework__standards_per_provider", "n")
         )
-        # Unordered: the model's ordering would join the inspection, report and provider to every row.
+        # By standard id (no join to the standards), unordered (the model's ordering would join the
+        # inspection, report and provider to every row).
         ratings = (
             StandardRating.objects.filter(inspection__in=self.order_by().values("pk"), rating__isnull=False)
             .order_by()
-            .values("standard__code", "rating")
-            .annotate(n=Count("pk"), latest_n=Count("pk", filter=Q(inspection__in=latest_inspection_ids())))
-            .values_list("standard__code", "rating", "n", "latest_n")
+            .values("standard_id", "rating")
+            .annotate(n=Count("pk"))
+            .values_list("standard_id", "rating", "n")
         )
-        inspections, ratings = list(inspections), list(ratings)
-        return {
-            scope: Tally.of(
-                standards,
-                [(kind, per_provider, row[column]) for kind, per_provider, *row in inspections],
-                {(code, Rating(rating)): row[column] for code, rating, *row in ratings if row[column]},
-            )
-            for scope, column in (("all", 0), ("latest", 1))
-        }
+        return Tally.of(standards, list(kinds), list(ratings))
 
     def with_completeness(self):
         return self.annotate(
@@ -681,7 +671,13 @@ class InspectionQuerySet(models.QuerySet):
         semi-join), so the result can be ordered and filtered freely. It relies on current planner
         statistics: bulk loads ANALYZE (inspections.loader.refresh_planner_statistics).
         """
-        return self.filter(pk__in=latest_inspection_ids())
+        latest = (
+            Inspection.objects.rated()
+            .order_by("provider_id", F("report__published").desc(nulls_last=True), "-id")
+            .distinct("provider_id")
+            .values("pk")
+        )
+        return self.filter(pk__in=latest)
 
     def with_rating_columns(self, standards):
         """Annotate `rating_<code>` (e.g. rating_2_2) with each standard's published rating; the
@@ -752,19 +748,9 @@ class InspectionQuerySet(models.QuerySet):
         return self.with_listing().with_rating_columns(standards).with_total_score()
 
 
-def latest_inspection_ids():
-    """The ids of the most recent inspection of each provider under a rated framework, as a subquery."""
-    return (
-        Inspection.objects.rated()
-        .order_by("provider_id", F("report__published").desc(nulls_last=True), "-id")
-        .distinct("provider_id")
-        .values("pk")
-    )
-
-
 @dataclass(frozen=True)
 class Tally:
-    """Counts over a set of inspections (InspectionQuerySet.tallies)."""
+    """Counts over a set of inspections (InspectionQuerySet.tally)."""
 
     inspections: int
     possible: int  # standard ratings their frameworks rate, in all
@@ -774,17 +760,22 @@ class Tally:
 
     @classmethod
     def of(cls, standards, kinds, ratings):
-        """From (provider kind, standards per provider, number of inspections) rows and the counts
-        of each rating."""
+        """From (provider kind, standards per provider, number of inspections) rows and (standard
+        id, rating, number recorded) rows; `ratings` keeps the standards given."""
         by_kind = Counter()
         for kind, _per_provider, n in kinds:
             by_kind[kind] += n
+        code_of = {standard.pk: standard.code for standard in standards}
+        counts = Counter()
+        for standard_id, rating, n in ratings:
+            if standard_id in code_of:
+                counts[(code_of[standard_id], Rating(rating))] += n
         return cls(
             inspections=sum(by_kind.values()),
             possible=sum((per_provider or 0) * n for _kind, per_provider, n in kinds),
-            recorded=sum(ratings.values()),
+            recorded=sum(n for _standard, _rating, n in ratings),
             applicable={s.code: sum(n for kind, n in by_kind.items() if s.applies_to_kind(kind)) for s in standards},
-            ratings=ratings,
+            ratings=dict(counts),
         )
 
     def completeness(self):
