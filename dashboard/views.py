@@ -22,7 +22,7 @@ from dashboard import charts
 from dashboard.caching import allow_framing, cached_page, once_per_version
 from dashboard.filters import LeagueTableFilter
 from dashboard.forms import CompareForm, SearchForm, compare_url
-from dashboard.tables import LeagueTable
+from dashboard.tables import CountedPaginator, LeagueTable
 from inspections import search
 from inspections.citations import cite_chart, cite_inspection
 from inspections.datasets import spreadsheet_safe
@@ -115,14 +115,6 @@ def home(request):
         },  # fmt: skip
         [distribution],
     )
-
-
-class CountedPaginator(Paginator):
-    """A paginator given the number of rows, counted already."""
-
-    def __init__(self, object_list, per_page, count, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.count = count  # in place of the COUNT query Paginator.count would run
 
 
 def league_table_export(request, filterset, standards, export_format):
