@@ -256,10 +256,12 @@ def owner_list(request):
 OWNER_ROWS_PER_PAGE = 50
 
 
-def page_of(request, rows, parameter, per_page):
+def page_of(request, rows, parameter, per_page, count=None):
     """One page of `rows` by the query parameter `parameter`; a page that does not exist is a 404.
-    Returns the page and the query string without that parameter, for the page links."""
-    page = Paginator(rows, per_page).get_page(request.GET.get(parameter))
+    Returns the page and the query string without that parameter, for the page links. `count`: the
+    number of rows, if counted more cheaply than from `rows`."""
+    paginator = Paginator(rows, per_page) if count is None else CountedPaginator(rows, per_page, count)
+    page = paginator.get_page(request.GET.get(parameter))
     if request.GET.get(parameter) not in (None, str(page.number)):
         raise Http404("No such page.")
     query = request.GET.copy()
@@ -455,7 +457,7 @@ def standard_detail(request, framework, code):
     # carrying all of its columns took twice as long at 100 times the data).
     ranked = Inspection.objects.filter(report__framework=standard.framework).rated_on(standard)
     page, query_without_page = page_of(
-        request, ranked.with_standard_rank(standard).values("pk"), "page", RANKING_PER_PAGE
+        request, ranked.ranked_on(standard).values("pk"), "page", RANKING_PER_PAGE, count=ranked.count()
     )
     on_page = list(
         Inspection.objects.filter(pk__in=Subquery(page.object_list))

@@ -10,7 +10,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from dashboard import views
-from inspections.models import DatePrecision, Inspection, Provider, ProviderKind, Report, StandardRating
+from inspections.models import DatePrecision, Inspection, Provider, ProviderKind, Report, Standard, StandardRating
 from inspections.rules import Rating
 from tests.base import load_test_bundle
 
@@ -353,6 +353,16 @@ class StandardPageTests(PageTestCase):
 
     def test_query_budget_is_fixed(self):
         self.assertFixedQueries(reverse("dashboard:standard", args=["standards-2018", "2.2"]), 9)
+
+    def test_the_joined_ranking_orders_as_the_subquery_ranking_does(self):
+        self.add_inspections(5)
+        for standard in Standard.objects.prefetch_related("key_questions"):
+            with self.subTest(standard=str(standard)):
+                inspections = Inspection.objects.filter(report__framework=standard.framework).rated_on(standard)
+                joined = inspections.ranked_on(standard).values_list("pk", "standard_rating", "lowest_score")
+                by_subqueries = inspections.with_standard_rank(standard)
+                expected = by_subqueries.values_list("pk", "standard_rating", "lowest_score")
+                self.assertEqual(list(joined), list(expected))
 
     def test_the_ranking_is_paginated_in_the_database(self):
         self.add_inspections(60)
