@@ -321,7 +321,7 @@ owner = OwnerGroup.objects.get(slug="purple-futures")
 queries = {
     "latest inspection per provider (league table, owners, distributions)": Inspection.objects.latest_per_provider().values("pk"),
     "league table page 1 (latest, 12 rating columns, score)": Inspection.objects.latest_per_provider().for_league_table(
-        [s.code for s in Standard.objects.filter(framework__slug=Framework.STANDARDS_2018)]).order_by("provider__name")[:50],
+        Standard.objects.filter(framework__slug=Framework.STANDARDS_2018)).order_by("provider__name")[:50],
     "ranking of one standard, page 1 (standard page)": Inspection.objects.filter(report__framework=standard.framework)
         .with_standard_rank(standard)[:50],
     "inspections of one owner (API filter, owner page)": Inspection.objects.filter(owner=owner).order_by("report__published", "pk")[:50],

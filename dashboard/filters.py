@@ -47,6 +47,13 @@ class LeagueTableFilter(django_filters.FilterSet):
         data.setdefault("scope", "latest")
         super().__init__(data, *args, **kwargs)
 
+    def unfiltered_scope(self):
+        """The scope ('latest' or 'all') when nothing else is filtered out, else None."""
+        data = self.form.cleaned_data
+        if any(data.get(name) for name in self.filters if name != "scope"):
+            return None
+        return data.get("scope")
+
     def filter_scope(self, queryset, name, value):
         # A round holds one inspection per provider: within a round, "latest" means all of it.
         if value == "latest" and not self.form.cleaned_data.get("round"):

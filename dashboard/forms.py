@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Prefetch, Q, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -19,6 +19,7 @@ from inspections.models import (
     SearchEntry,
     Standard,
     StandardRating,
+    normalise_name,
 )
 
 
@@ -35,11 +36,45 @@ def year_choices():
     return [("", "Any year")] + [(str(year.year), str(year.year)) for year in years]
 
 
+# Text in the search's provider filter that matches several providers: at most this many named.
+MAX_PROVIDERS_NAMED = 10
+
+
+class ProviderNameField(forms.CharField):
+    """A provider by its slug or by (part of) its name, typed: no list of every provider, so the
+    search page weighs the same at any number of providers, with or without JavaScript. One query
+    when a value is given, none otherwise."""
+
+    widget = forms.TextInput(attrs={"placeholder": "Any provider: type part of a name"})
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        exact = Q(slug=text) | Q(name__iexact=text)
+        found = list(
+            Provider.objects.filter(
+                exact
+                | Q(name__icontains=text)
+                | Q(short_name__iexact=text)
+                | Q(match_names__contains=[normalise_name(text)])
+            )
+            # An exact slug or name first, so that a name others contain is still found.
+            .order_by(Case(When(exact, then=0), default=1), "name")[: MAX_PROVIDERS_NAMED + 1]
+        )
+        named = [p for p in found if p.slug == text or p.name.lower() == text.lower()]
+        if len(named) == 1 or len(found) == 1:
+            return named[0] if len(named) == 1 else found[0]
+        if not found:
+            raise ValidationError(f"No provider is called {text!r}: type part of a provider's name.")
+        names = ", ".join(p.name for p in found[:MAX_PROVIDERS_NAMED])
+        more = " and more" if len(found) > MAX_PROVIDERS_NAMED else ""
+        raise ValidationError(f"{text!r} names several providers ({names}{more}): type more of the name.")
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label="Search the reports' words", required=False, max_length=200, strip=True)
-    provider = forms.ModelChoiceField(
-        Provider.objects.order_by("name"), to_field_name="slug", required=False, empty_label="Any provider"
-    )
+    provider = ProviderNameField(required=False, max_length=200, strip=True)
     owner = forms.ModelChoiceField(
         OwnerGroup.objects.order_by("name"), to_field_name="slug", required=False, empty_label="Any owner"
     )
@@ -55,6 +90,14 @@ class SearchForm(forms.Form):
         # Read once: a callable would be evaluated again when the form is drawn.
         self.fields["standard"].choices = standard_choices()
         self.fields["year"].choices = year_choices()
+
+    def clean_provider(self):
+        provider = self.cleaned_data["provider"]
+        if provider is not None:
+            # The box shows the provider found by its name, not the slug or part-name typed.
+            self.data = self.data.copy()
+            self.data["provider"] = provider.name
+        return provider
 
     def clean_standard(self):
         value = self.cleaned_data["standard"]

@@ -9,7 +9,7 @@ import datetime
 from collections import Counter, defaultdict
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Sum, Window
+from django.db.models import Count, F, Prefetch, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
@@ -22,7 +22,7 @@ from dashboard import charts
 from dashboard.caching import allow_framing, cached_page, once_per_version
 from dashboard.filters import LeagueTableFilter
 from dashboard.forms import CompareForm, SearchForm, compare_url
-from dashboard.tables import LeagueTable
+from dashboard.tables import CountedPaginator, LeagueTable
 from inspections import search
 from inspections.citations import cite_chart, cite_inspection
 from inspections.datasets import spreadsheet_safe
@@ -80,29 +80,28 @@ def home(request):
             {"filter": filterset, "table": None, "standards": standards, "charts": {}, "title": "Invalid filter"},
             status=400,
         )
-    queryset = filterset.qs.for_league_table([standard.code for standard in standards])
-    table = LeagueTable(queryset, standards=standards)
     for name, largest in (("per_page", MAX_PER_PAGE), ("page", MAX_PAGE)):
         value = request.GET.get(name, "1")
         if not (value.isascii() and value.isdigit() and 1 <= int(value) <= largest):
             return HttpResponseBadRequest(
                 f"{name} must be a whole number from 1 to {largest}.", content_type="text/plain"
             )
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-
     export_format = request.GET.get("_export")
     if export_format:
-        if export_format not in EXPORT_FORMATS:
-            return HttpResponseBadRequest(
-                f"Unknown export format {export_format!r}; use one of: {', '.join(EXPORT_FORMATS)}."
-            )
-        return SpreadsheetSafeExport(export_format, table).response(f"crc-league-table.{export_format}")
+        return league_table_export(request, filterset, standards, export_format)
 
-    # From the filtered inspections without the table's per-row subqueries, which would otherwise
-    # be computed for every matching inspection, not just the page shown.
-    completeness = filterset.qs.completeness()
     # The same for every filter, order and page of the table: computed once per data version.
-    distribution = once_per_version(request, "national-distribution", lambda: national_distribution(standards))
+    distribution, latest_completeness = once_per_version(
+        request, "national-summary", lambda: national_summary(standards)
+    )
+    # The unfiltered table of latest inspections is the inspections the national summary counted;
+    # any other is counted from its inspections, without the table's per-row subqueries.
+    everything_latest = filterset.unfiltered_scope() == "latest"
+    completeness = latest_completeness if everything_latest else filterset.qs.completeness()
+    table = LeagueTable(filterset.qs.for_league_table(standards), standards=standards)
+    # The completeness counted the table's rows: the paginator needs no COUNT of its own.
+    paginate = {"per_page": 50, "paginator_class": CountedPaginator, "count": completeness["inspections"]}
+    RequestConfig(request, paginate=paginate).configure(table)
     return render_page(
         request,
         "dashboard/home.html",
@@ -116,6 +115,18 @@ def home(request):
         },  # fmt: skip
         [distribution],
     )
+
+
+def league_table_export(request, filterset, standards, export_format):
+    if export_format not in EXPORT_FORMATS:
+        return HttpResponseBadRequest(
+            f"Unknown export format {export_format!r}; use one of: {', '.join(EXPORT_FORMATS)}."
+        )
+    # The downloads name each row's source document.
+    queryset = filterset.qs.for_league_table(standards).select_related("report__document")
+    table = LeagueTable(queryset, standards=standards)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return SpreadsheetSafeExport(export_format, table).response(f"crc-league-table.{export_format}")
 
 
 class SpreadsheetSafeExport(TableExport):
@@ -134,18 +145,19 @@ class SpreadsheetSafeExport(TableExport):
         return dataset
 
 
-def national_distribution(standards):
-    """Rating distribution per standard across the latest inspection of every provider."""
-    latest = Inspection.objects.latest_per_provider()
-    totals, providers = latest.rated_totals(standards)
-    return charts.rating_distribution(
+def national_summary(standards):
+    """The rating distribution per standard across the latest inspection of every provider, and
+    those inspections' completeness (the unfiltered league table's), from the same two queries."""
+    latest = Inspection.objects.latest_per_provider().tally(standards)
+    distribution = charts.rating_distribution(
         "ratings-by-standard",
         "England and Wales: ratings by standard at each provider's latest inspection (number of providers)",
         standards,
-        latest.rating_counts(),
-        totals,
-        f"the latest inspection of {providers} providers",
+        latest.ratings,
+        latest.applicable,
+        f"the latest inspection of {latest.inspections} providers",
     )
+    return distribution, latest.completeness()
 
 
 @cached_page
@@ -244,10 +256,12 @@ def owner_list(request):
 OWNER_ROWS_PER_PAGE = 50
 
 
-def page_of(request, rows, parameter, per_page):
+def page_of(request, rows, parameter, per_page, count=None):
     """One page of `rows` by the query parameter `parameter`; a page that does not exist is a 404.
-    Returns the page and the query string without that parameter, for the page links."""
-    page = Paginator(rows, per_page).get_page(request.GET.get(parameter))
+    Returns the page and the query string without that parameter, for the page links. `count`: the
+    number of rows, if counted more cheaply than from `rows`."""
+    paginator = Paginator(rows, per_page) if count is None else CountedPaginator(rows, per_page, count)
+    page = paginator.get_page(request.GET.get(parameter))
     if request.GET.get(parameter) not in (None, str(page.number)):
         raise Http404("No such page.")
     query = request.GET.copy()
@@ -438,11 +452,16 @@ def standard_detail(request, framework, code):
         code=code,
     )
     # Our ranking, in SQL so that one page costs the same whatever the number of inspections:
-    # published rating first, then the lowest key-question score; unrecorded last.
-    ranking = (
-        Inspection.objects.filter(report__framework=standard.framework)
-        .rated_on(standard)
-        .with_catalogue()
+    # published rating first, then the lowest key-question score; unrecorded last. Ranked by id
+    # alone, then the page's inspections read with what the page shows (a sort of every inspection
+    # carrying all of its columns took twice as long at 100 times the data).
+    ranked = Inspection.objects.filter(report__framework=standard.framework).rated_on(standard)
+    page, query_without_page = page_of(
+        request, ranked.ranked_on(standard).values("pk"), "page", RANKING_PER_PAGE, count=ranked.count()
+    )
+    on_page = list(
+        Inspection.objects.filter(pk__in=Subquery(page.object_list))
+        .with_listing()
         .with_standard_rank(standard)
         .prefetch_related(
             Prefetch(
@@ -454,16 +473,13 @@ def standard_detail(request, framework, code):
             ),
         )
     )
-    page, query_without_page = page_of(request, ranking, "page", RANKING_PER_PAGE)
     latest_ids = Inspection.objects.latest_per_provider().values("pk")
     latest_on_page = set(
-        Inspection.objects.filter(pk__in=[i.pk for i in page.object_list], id__in=latest_ids).values_list(
-            "pk", flat=True
-        )
+        Inspection.objects.filter(pk__in=[i.pk for i in on_page], id__in=latest_ids).values_list("pk", flat=True)
     )
     rows = [
         {"inspection": i, "rating": i.standard_rating, "lowest": i.lowest_score, "latest": i.pk in latest_on_page}
-        for i in page.object_list
+        for i in on_page
     ]
     distribution = None
     if standard.framework.has_four_point_ratings:
@@ -478,7 +494,7 @@ def standard_detail(request, framework, code):
             {standard.code: latest_total},
             f"the latest inspection of {latest_total} providers",
         )
-    scores = {i: {s.key_question_id: s for s in i.standard_scores} for i in page.object_list if i.standard_scores}
+    scores = {i: {s.key_question_id: s for s in i.standard_scores} for i in on_page if i.standard_scores}
     return render_page(
         request,
         "dashboard/standard.html",

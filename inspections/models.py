@@ -7,6 +7,7 @@ Invariants live in database constraints; `clean()` repeats the few the admin mus
 
 import datetime
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -16,7 +17,22 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models import Case, Count, F, Func, IntegerField, Min, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
@@ -565,9 +581,21 @@ class Report(models.Model):
             raise ValidationError(errors)
 
 
+# Our ranking on one standard: the published rating, then the lowest key-question score,
+# unrecorded last (InspectionQuerySet.with_standard_rank and ranked_on).
+LOWEST_SCORE_FIRST = F("lowest_score").desc(nulls_last=True)
+STANDARD_RANK_ORDER = (F("standard_rating").desc(nulls_last=True), LOWEST_SCORE_FIRST, "provider__name", "pk")
+
+
 class InspectionQuerySet(models.QuerySet):
+    def with_listing(self):
+        """What a list of inspections shows (provider, owner, framework, the date or the round),
+        without the report's source document: each outer join the planner may reorder multiplies
+        its work (a league-table page planned in 12 ms with it, under 4 ms without, at scale 1)."""
+        return self.select_related("report__framework", "report__round", "provider", "owner")
+
     def with_catalogue(self):
-        return self.select_related("report__framework", "report__document", "report__round", "provider", "owner")
+        return self.with_listing().select_related("report__document")
 
     def with_details(self):
         return self.with_catalogue().prefetch_related(
@@ -609,7 +637,10 @@ class InspectionQuerySet(models.QuerySet):
 
     def rating_counts(self, standards=None):
         """{(standard code, Rating): number of these inspections so rated}, for `standards` or all."""
-        ratings = StandardRating.objects.filter(inspection__in=self.order_by().values("pk"), rating__isnull=False)
+        # Unordered: the model's ordering would join the inspection, report and provider to every row.
+        ratings = StandardRating.objects.filter(
+            inspection__in=self.order_by().values("pk"), rating__isnull=False
+        ).order_by()
         if standards is not None:
             ratings = ratings.filter(standard__in=standards)
         return {
@@ -624,6 +655,25 @@ class InspectionQuerySet(models.QuerySet):
         by_kind = dict(rows)
         totals = {s.code: sum(n for kind, n in by_kind.items() if s.applies_to_kind(kind)) for s in standards}
         return totals, sum(by_kind.values())
+
+    def tally(self, standards):
+        """A Tally of these inspections, in two queries whatever their number."""
+        kinds = (
+            self.order_by()
+            .values("provider__kind", "report__framework__standards_per_provider")
+            .annotate(n=Count("pk"))
+            .values_list("provider__kind", "report__framework__standards_per_provider", "n")
+        )
+        # By standard id (no join to the standards), unordered (the model's ordering would join the
+        # inspection, report and provider to every row).
+        ratings = (
+            StandardRating.objects.filter(inspection__in=self.order_by().values("pk"), rating__isnull=False)
+            .order_by()
+            .values("standard_id", "rating")
+            .annotate(n=Count("pk"))
+            .values_list("standard_id", "rating", "n")
+        )
+        return Tally.of(standards, list(kinds), list(ratings))
 
     def with_completeness(self):
         return self.annotate(
@@ -650,14 +700,18 @@ class InspectionQuerySet(models.QuerySet):
         )
         return self.filter(pk__in=latest)
 
-    def with_rating_columns(self, codes):
-        """Annotate `rating_<code>` (e.g. rating_2_2) with each standard's published rating."""
+    def with_rating_columns(self, standards):
+        """Annotate `rating_<code>` (e.g. rating_2_2) with each standard's published rating; the
+        standards of one code in two frameworks share a column."""
+        ids_by_code = defaultdict(list)
+        for standard in standards:
+            ids_by_code[standard.code].append(standard.pk)
         annotations = {}
-        for code in codes:
-            # Unordered: one rating per standard per inspection, so the model's ordering (four joins
-            # per row) would only slow the subquery down.
+        for code, ids in ids_by_code.items():
+            # By id, not code: no join to the standards in each row's subquery. Unordered: one
+            # rating per standard per inspection, so the model's ordering would only slow it down.
             rating = (
-                StandardRating.objects.filter(inspection=OuterRef("pk"), standard__code=code)
+                StandardRating.objects.filter(inspection=OuterRef("pk"), standard_id__in=ids)
                 .order_by()
                 .values("rating")[:1]
             )
@@ -703,14 +757,64 @@ class InspectionQuerySet(models.QuerySet):
             .values("lowest")
         )
         return self.annotate(standard_rating=Subquery(rating), lowest_score=Subquery(lowest)).order_by(
-            F("standard_rating").desc(nulls_last=True),
-            F("lowest_score").desc(nulls_last=True),
-            "provider__name",
-            "pk",
+            *STANDARD_RANK_ORDER
         )
 
-    def for_league_table(self, codes):
-        return self.with_catalogue().with_rating_columns(codes).with_total_score()
+    def ranked_on(self, standard):
+        """The ranking of with_standard_rank, for ranking every inspection of a framework: the
+        rating and the scores joined and grouped once, not two subqueries run for each inspection
+        (the narrow ranking of 6,039 inspections at 100x: 57 -> 32 ms)."""
+        ranked = self.annotate(
+            rated=FilteredRelation("ratings", condition=Q(ratings__standard=standard)),
+            standard_rating=F("rated__rating"),
+        )
+        key_questions = [question.pk for question in standard.key_questions.all()]
+        if key_questions:
+            scored = FilteredRelation("scores", condition=Q(scores__key_question_id__in=key_questions))
+            return ranked.annotate(scored=scored, lowest_score=Min("scored__percent")).order_by(*STANDARD_RANK_ORDER)
+        # No key questions, so no scores (and an empty IN list would match no inspection at all).
+        ranked = ranked.annotate(lowest_score=Value(None, output_field=models.DecimalField()))
+        return ranked.order_by(*(key for key in STANDARD_RANK_ORDER if key != LOWEST_SCORE_FIRST))
+
+    def for_league_table(self, standards):
+        """The league table's rows: a column per standard, the score; the downloads add the source
+        document (`with_catalogue`)."""
+        return self.with_listing().with_rating_columns(standards).with_total_score()
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts over a set of inspections (InspectionQuerySet.tally)."""
+
+    inspections: int
+    possible: int  # standard ratings their frameworks rate, in all
+    recorded: int  # standard ratings recorded
+    applicable: dict  # {standard code: how many of the inspections the standard applies to}
+    ratings: dict  # {(standard code, Rating): how many of the inspections so rated}
+
+    @classmethod
+    def of(cls, standards, kinds, ratings):
+        """From (provider kind, standards per provider, number of inspections) rows and (standard
+        id, rating, number recorded) rows; `ratings` keeps the standards given."""
+        by_kind = Counter()
+        for kind, _per_provider, n in kinds:
+            by_kind[kind] += n
+        code_of = {standard.pk: standard.code for standard in standards}
+        counts = Counter()
+        for standard_id, rating, n in ratings:
+            if standard_id in code_of:
+                counts[(code_of[standard_id], Rating(rating))] += n
+        return cls(
+            inspections=sum(by_kind.values()),
+            possible=sum((per_provider or 0) * n for _kind, per_provider, n in kinds),
+            recorded=sum(n for _standard, _rating, n in ratings),
+            applicable={s.code: sum(n for kind, n in by_kind.items() if s.applies_to_kind(kind)) for s in standards},
+            ratings=dict(counts),
+        )
+
+    def completeness(self):
+        """As InspectionQuerySet.completeness() says it."""
+        return {"recorded": self.recorded, "possible": self.possible, "inspections": self.inspections}
 
 
 def rating_column_name(code):

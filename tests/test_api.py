@@ -1,9 +1,12 @@
 """The JSON API: every endpoint, filter, ordering, pagination, error bodies, CORS and query counts."""
 
+import datetime
+
 from django.core.cache import cache
+from django.db.backends.postgresql.psycopg_any import DateRange
 from django.test import TestCase
 
-from inspections.models import Inspection, OwnerGroup, Provider, Standard, StandardRating
+from inspections.models import Inspection, OwnerGroup, Ownership, Provider, ProviderKind, Standard, StandardRating
 from inspections.rules import Rating
 from tests.base import CatalogueMixin, load_test_bundle
 
@@ -53,6 +56,26 @@ class ApiTests(TestCase):
         self.assertEqual(len(items), OwnerGroup.objects.count())
         body = self.get("owners/purple-futures")
         self.assertIn("cheshire-greater-manchester-crc", [p["slug"] for p in body["providers"]])
+        self.assertEqual(body["provider_count"], len(body["providers"]))
+        self.assertTrue(body["providers_url"].endswith("/api/v1/providers?owner=purple-futures"))
+
+    def test_an_owner_names_at_most_twenty_providers_and_links_to_all(self):
+        owner = OwnerGroup.objects.get(slug="purple-futures")
+        start = datetime.date(2015, 2, 1)
+        for number in range(30):
+            provider = Provider.objects.create(
+                slug=f"extra-{number:02}", name=f"Extra {number:02} CRC", kind=ProviderKind.CRC
+            )
+            Ownership.objects.create(provider=provider, owner=owner, period=DateRange(start, None))
+        total = Provider.objects.filter(ownerships__owner=owner).distinct().count()
+        cache.clear()
+        with self.assertNumQueries(3):  # version, owner, the first twenty with the total
+            body = self.get("owners/purple-futures")
+        self.assertEqual(len(body["providers"]), 20)
+        self.assertEqual(body["provider_count"], total)
+        listed, _ = self.walk(body["providers_url"].split("/api/v1/")[1])
+        self.assertEqual(len(listed), total)
+        self.assertEqual([p["slug"] for p in body["providers"]], [p["slug"] for p in listed[:20]])
 
     def test_inspection_list_filters_match_the_database(self):
         cases = [

@@ -10,7 +10,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from dashboard import views
-from inspections.models import DatePrecision, Inspection, Provider, ProviderKind, Report, StandardRating
+from inspections.models import DatePrecision, Inspection, Provider, ProviderKind, Report, Standard, StandardRating
 from inspections.rules import Rating
 from tests.base import load_test_bundle
 
@@ -200,7 +200,35 @@ class HomePageTests(PageTestCase):
         self.assertNotContains(response, "<script>")  # no inline executable script
 
     def test_query_budget_is_fixed(self):
-        self.assertFixedQueries(reverse("dashboard:home"), 12)
+        # version, standards, the national summary (two: its completeness is the unfiltered
+        # table's, and the paginator is given that count), four filter choices, the page of rows
+        self.assertFixedQueries(reverse("dashboard:home"), 9)
+
+    def test_all_inspections_query_budget_is_fixed(self):
+        # + their completeness (two), the paginator's count
+        self.assertFixedQueries(reverse("dashboard:home") + "?scope=all&sort=-total_score", 11)
+        # the national summary is kept for the data version: another order or page reuses it
+        with self.assertNumQueries(7):
+            self.client.get(reverse("dashboard:home") + "?sort=-total_score")
+
+    def test_filtered_query_budget_is_fixed(self):
+        # + the filtered inspections' completeness (two), which is the paginator's count
+        self.assertFixedQueries(reverse("dashboard:home") + "?kind=CRC&sort=-total_score", 11)
+
+    def test_completeness_and_pages_agree_with_the_rows_under_every_filter(self):
+        queries = ({}, {"scope": "all"}, {"kind": "NPS"}, {"scope": "all", "per_page": "5"}, {"rating": "good"})
+        for query in queries:
+            with self.subTest(query=query):
+                response = self.client.get(reverse("dashboard:home"), query)
+                table = response.context["table"]
+                inspections = [row.record for row in table.rows]
+                completeness = response.context["completeness"]
+                self.assertEqual(completeness["inspections"], len(inspections))
+                self.assertEqual(table.paginator.count, len(inspections))
+                self.assertEqual(completeness["recorded"], sum(i.ratings_recorded for i in inspections))
+                self.assertEqual(
+                    completeness["possible"], sum(i.report.framework.standards_per_provider for i in inspections)
+                )
 
     def test_export_query_budget_is_fixed(self):
         self.assertFixedQueries(reverse("dashboard:home") + "?_export=csv&scope=all", 4, cached=False)
@@ -325,6 +353,16 @@ class StandardPageTests(PageTestCase):
 
     def test_query_budget_is_fixed(self):
         self.assertFixedQueries(reverse("dashboard:standard", args=["standards-2018", "2.2"]), 9)
+
+    def test_the_joined_ranking_orders_as_the_subquery_ranking_does(self):
+        self.add_inspections(5)
+        for standard in Standard.objects.prefetch_related("key_questions"):
+            with self.subTest(standard=str(standard)):
+                inspections = Inspection.objects.filter(report__framework=standard.framework).rated_on(standard)
+                joined = inspections.ranked_on(standard).values_list("pk", "standard_rating", "lowest_score")
+                by_subqueries = inspections.with_standard_rank(standard)
+                expected = by_subqueries.values_list("pk", "standard_rating", "lowest_score")
+                self.assertEqual(list(joined), list(expected))
 
     def test_the_ranking_is_paginated_in_the_database(self):
         self.add_inspections(60)

@@ -187,10 +187,35 @@ class SearchPageTests(CatalogueMixin, TestCase):
         self.assertEqual(self.get(q="supervision", page="x").status_code, 404)
 
     def test_the_query_count_does_not_grow_with_the_results(self):
-        # version, has-searchable-words, five filters' choices, count, one page of results
-        # + the passages' sources and the provider and owner names (one query each, on purpose)
-        with self.assertNumQueries(11):
+        # version, has-searchable-words, four filters' choices (the provider is typed: no list),
+        # count, one page of results + the passages' sources and the provider and owner names
+        # (one query each, on purpose)
+        with self.assertNumQueries(10):
             self.get(q="supervision")
+        # + the provider typed, looked up
+        with self.assertNumQueries(11):
+            self.get(q="supervision", provider="cheshire")
+
+    def test_the_provider_filter_is_typed_never_a_list_of_every_provider(self):
+        typed_forms = (
+            "cgm-crc",
+            "cheshire",
+            "CGM",
+            "Cheshire & Greater Manchester CRC",
+            "cheshire and greater manchester",
+        )
+        for typed in typed_forms:
+            with self.subTest(typed=typed):
+                response = self.get(q="supervision", provider=typed)
+                self.assertContains(response, "45 passages match")
+                self.assertContains(response, 'name="provider" value="Cheshire &amp; Greater Manchester CRC"')
+        self.assertNotContains(self.get(q="supervision"), 'value="nps-north-west"')
+        Provider.objects.create(slug="cgm-north", name="Cheshire North CRC", kind=ProviderKind.CRC)
+        several = self.get(q="supervision", provider="cheshire")
+        self.assertContains(several, "names several providers", status_code=400)
+        self.assertContains(several, "Cheshire North CRC", status_code=400)
+        self.assertEqual(self.get(q="supervision", provider="cgm-crc").status_code, 200)
+        self.assertContains(self.get(q="cases", provider="no-such"), "No provider is called", status_code=400)
 
     def test_empty_nonsense_and_common_word_queries_get_help_not_errors(self):
         self.assertContains(self.get(), "Try")

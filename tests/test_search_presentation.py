@@ -58,9 +58,9 @@ class SearchPageTests(TestCase):
         self.assertIn("<mark>Through the Gate</mark>", page)
 
     def test_the_query_count_is_fixed(self):
-        # version, has-searchable-words, five filters' choices, count, one page of results,
-        # the passages' sources (one union), provider and owner names (one union)
-        with self.assertNumQueries(11):
+        # version, has-searchable-words, four filters' choices (the provider is typed), count, one
+        # page of results, the passages' sources (one union), provider and owner names (one union)
+        with self.assertNumQueries(10):
             self.get("supervision")
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(10):
             self.get('"through the gate" OR planning')

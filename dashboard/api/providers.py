@@ -1,6 +1,10 @@
 """Providers (CRCs and NPS divisions) and the groups that owned them."""
 
+from urllib.parse import urlencode
+
+from django.db.models import Count, Window
 from django.http import Http404
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from dashboard.api.base import (
@@ -15,7 +19,7 @@ from dashboard.api.base import (
     paginate,
 )
 from dashboard.api.inspections import PUBLISHED, InspectionFields
-from inspections.models import OwnerGroup, Provider
+from inspections.models import OwnerGroup, Ownership, Provider
 
 router = Router()
 
@@ -121,18 +125,45 @@ def list_owners(request, paging: Paging = Query(...)):
     return {**meta, "results": items}
 
 
+# An owner's detail names at most this many providers (the first by name), so its size does not
+# grow with the data; `providers_url` pages through all of them.
+PROVIDERS_PER_OWNER = 20
+
+
 class OwnerDetail(OwnerOut):
-    providers: list[ProviderOut]
+    providers: list[ProviderOut] = Field(
+        description=f"The first {PROVIDERS_PER_OWNER} providers it owned at some time, by name; "
+        "`providers_url` lists every one, paginated."
+    )
+    provider_count: int = Field(description="How many providers it owned at some time.")
+    providers_url: str = Field(description="Every provider it owned, paginated: /api/v1/providers?owner=<slug>.")
 
     @staticmethod
     def resolve_providers(owner):
-        return Provider.objects.filter(ownerships__owner=owner).distinct().order_by("name")
+        return owner.first_providers
+
+    @staticmethod
+    def resolve_provider_count(owner):
+        return owner.first_providers[0].owned_total if owner.first_providers else 0
+
+    @staticmethod
+    def resolve_providers_url(owner, context):
+        query = urlencode({"owner": owner.slug})
+        return context["request"].build_absolute_uri(f"{reverse('api:providers')}?{query}")
 
 
 @endpoint(router, "/owners/{slug}", OwnerDetail, "owner", "owners")
 def get_owner(request, slug: str):
-    """One owner group and every provider it owned at some time."""
+    """One owner group and the providers it owned at some time (the first 20; `providers_url`
+    lists them all)."""
     owner = OwnerGroup.objects.filter(slug=slug).first()
     if owner is None:
         raise Http404(f"No owner group with slug {slug!r}.")
+    # The total rides on every row (a window count), so the capped list and its count are one query.
+    owned = Ownership.objects.filter(owner=owner).values("provider_id")
+    owner.first_providers = list(
+        Provider.objects.filter(pk__in=owned)
+        .annotate(owned_total=Window(Count("pk")))
+        .order_by("name", "pk")[:PROVIDERS_PER_OWNER]
+    )
     return owner

@@ -16,13 +16,18 @@ def as_rating(value):
     return Rating(int(value))
 
 
+# Five badges in all, made once: a league table page shows some six hundred.
+NOT_RECORDED_BADGE = mark_safe('<span class="rating rating-none">not recorded</span>')
+BADGES = {
+    rating: format_html('<span class="rating rating-{}">{}</span>', rating.value, rating.label) for rating in Rating
+}
+
+
 @register.simple_tag
 def rating_badge(value):
     """A rating as a labelled, coloured badge; absent values say 'not recorded'."""
     rating = as_rating(value)
-    if rating is None:
-        return mark_safe('<span class="rating rating-none">not recorded</span>')
-    return format_html('<span class="rating rating-{}">{}</span>', rating.value, rating.label)
+    return NOT_RECORDED_BADGE if rating is None else BADGES[rating]
 
 
 @register.filter
