@@ -90,11 +90,10 @@ COVER = re.compile(
 
 def read_dates(document, extraction):
     fields, text = extraction.fields, document.text
-    for pattern in PUBLISHED:
-        match = pattern.search(text)
-        if match and "published" not in fields:
-            value = month_value(match["month"], match["year"], match.groupdict().get("day"))
-            fields["published"] = found_at(document, match.start(), value)
+    for match in (match for pattern in PUBLISHED for match in pattern.finditer(text)):
+        value = month_value(match["month"], match["year"], match.groupdict().get("day"))
+        if "published" not in fields and extraction.keeps(published := found_at(document, match.start(), value)):
+            fields["published"] = published  # the first date stated of this inspection's report
     read_cover_date(document, fields)
     for sentence in sentences_with_offsets(text):
         if "fieldwork_start" in fields or PREVIOUS.search(sentence.text):

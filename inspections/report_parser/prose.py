@@ -46,7 +46,7 @@ CLAUSE_BREAK = re.compile(
     r"[;:]\s|,\s*(?:but|though|although|however|despite)\b|\b(?:but|despite|while|whilst|whereas)\b", re.I
 )
 PREVIOUS = re.compile(
-    r"last inspect|previous(?:ly)?\b|last (?:\w+ )?(?:visit|year|time|inspection)|since (?:our|the|its) last|at that time"
+    r"last inspect|previous(?:ly)?\b(?!\s+(?:owners?|management|operators?|providers?|contracts?)\b)|last (?:\w+ )?(?:visit|year|time|inspection)|since (?:our|the|its) last|at that time"
     r"|\bhad been (?:rated|judged|assessed)"
     r"|when we inspected|in the past|earlier inspection|first inspection|(?<!-)\bup from|\b(?:\w+ )?years? ago\b"
     r"|compared (?:to|with)|\bin 20\d\d, when\b",
@@ -384,9 +384,11 @@ def give(document, extraction, reading, subject, why):
 
 
 def settle(document, extraction, values, key, reading, unsure):
-    """Keep a reading; two that disagree are both left for an editor (and the first one is dropped)."""
+    """Keep a reading; two that disagree are both left for an editor (and the first one is dropped). One
+    stated of another provider is no reading of this inspection, in agreement or not."""
+    reading_found = found_at(document, reading.offset, reading.rating, bool(unsure), unsure)
     existing = values.get(key)
-    if key in extraction.disputed:
+    if key in extraction.disputed or not extraction.keeps(reading_found):
         return
     if existing and existing.value != reading.rating:
         extraction.conflicts.append(
@@ -397,7 +399,7 @@ def settle(document, extraction, values, key, reading, unsure):
         extraction.disputed.add(key)
         del values[key]
     elif existing is None or (existing.uncertain and not unsure):
-        values[key] = found_at(document, reading.offset, reading.rating, bool(unsure), unsure)
+        values[key] = reading_found
 
 
 def keep_previous(document, extraction, reading, subject, before):
