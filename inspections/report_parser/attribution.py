@@ -45,6 +45,7 @@ class Attribution:
         self.starts = [sentence.start for sentence in self.sentences]
         self.paragraph_ends = [match.start() for match in PARAGRAPH_END.finditer(self.text)]
         self.everyone = frozenset().union(*(slugs for _, slugs in self.named))
+        self.stated_of = set()  # the providers values read so far are stated of
         self.spoken_of = set()  # the other providers the text states values of (settle)
         self.owner = self.subject  # whose values are kept (settle)
         self.settled = False
@@ -77,6 +78,11 @@ class Attribution:
             named = frozenset(of_kind) if len(of_kind) == 1 else named
         return named
 
+    def of_two(self, offset, other):
+        """Whether the values at the two offsets are stated of two providers, each of one."""
+        about, other_about = self.about(offset), self.about(other)
+        return bool(about and other_about and about != other_about)
+
     def named_before(self, index, kind):
         """The providers named in the nearest of the few sentences before, in the same paragraph."""
         here = self.sentences[index].start
@@ -92,6 +98,7 @@ class Attribution:
         """Why the value at `offset` is not the owner's, or "". Until every value is read (`settle`) the owner
         is the subject, and a value stated of one provider other than none is kept for the final decision."""
         about, owner = self.about(offset), self.owner if self.settled else self.subject
+        self.stated_of |= about
         if about and about != {owner} and (self.settled or owner is not None or len(about) > 1):
             return f"the text states it of {', '.join(sorted(about))}"
         if about or not self.secondary:
@@ -105,7 +112,7 @@ class Attribution:
         """Once every value is read: the providers the text states values of, and so the owner of its values,
         the subject or else the one provider the text states values of (with no subject, only the values the
         text ties to it: "inspections into the Dorset, Devon & Cornwall CRC which it rates as inadequate")."""
-        self.spoken_of = set().union(*(self.about(offset) for offset in offsets)) - {self.subject}
+        self.spoken_of = self.stated_of.union(*(self.about(offset) for offset in offsets)) - {self.subject}
         if self.subject is None and len(self.spoken_of) == 1:
             self.owner = next(iter(self.spoken_of))
         self.settled = True

@@ -390,6 +390,9 @@ def settle(document, extraction, values, key, reading, unsure):
     existing = values.get(key)
     if key in extraction.disputed or not extraction.keeps(reading_found):
         return
+    attribution = extraction.attribution
+    if existing and attribution and attribution.of_two(existing.offset, reading.offset):
+        return  # said of two providers: no conflict, and neither is kept once all is read (attribution.py)
     if existing and existing.value != reading.rating:
         extraction.conflicts.append(
             f"{'the overall rating' if key == 'overall' else key}: the text says '{existing.value}' "
