@@ -73,7 +73,7 @@ PUBLISHED = [
         # "Date published: 04 April 2019"; an action plan's "Report Published: 14 January 2020"
         rf"(?:Date|Report) published: {DAY_MONTH_YEAR}",
         rf"report published in (?P<month>{MONTHS}) (?P<year>\d{{4}})",
-        rf"\bpublished on {DAY_MONTH_YEAR}",
+        rf"\bpublished on (?:the )?{DAY_MONTH_YEAR}",
         # "Today's (29 June 2017) probation inspectors' report on South Yorkshire"
         rf"\bToday[’']s \((?:\w+day,? )?{DAY_MONTH_YEAR}\)[^.]{{0,60}}\breport\b",
     )
@@ -94,6 +94,8 @@ def read_dates(document, extraction):
         value = month_value(match["month"], match["year"], match.groupdict().get("day"))
         if "published" not in fields and extraction.keeps(published := found_at(document, match.start(), value)):
             fields["published"] = published  # the first date stated of this inspection's report
+    if "published" not in fields:
+        read_dateline_today(document, extraction)
     read_cover_date(document, fields)
     for sentence in sentences_with_offsets(text):
         if "fieldwork_start" in fields or PREVIOUS.search(sentence.text):
@@ -110,6 +112,44 @@ def read_dates(document, extraction):
             )
     if "fieldwork_start" not in fields:
         read_loose_fieldwork(document, fields)
+
+
+# A news page's dateline, a line of its own near the top: "Thursday, 20th April 2017, 12:00 pm", "22 Sep 2016".
+DATELINE = re.compile(
+    r"^\s*(?:[A-Z][a-z]+day,?\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Z][a-z]{2,8})\.?,?\s+"
+    r"(?P<year>20\d\d)(?:,?\s+\d{1,2}[:.]\d{2}\s*(?:am|pm)?)?\s*$",
+    re.M,
+)
+# "has today released its findings", "the inspection report ... published today (Thursday 22 September)"
+TODAY = re.compile(
+    r"\b(?:published|released)\s+(?:earlier\s+)?today\b(?:\s*\((?:\w+day,?\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+    rf"\s+(?P<month>{MONTHS})\))?|\b(?:has|have)\s+today\s+(?:published|released)\b",
+    re.I,
+)
+FULL_MONTHS = {name[:3].lower(): name for name in MONTHS.split("|")}
+
+
+def read_dateline_today(document, extraction):
+    """A report a news page says came out 'today': the day is the page's dateline (among its first lines,
+    never an 'Updated' one), and a day and month the text gives in brackets must agree with it. Uncertain:
+    the page's date, not the report's own."""
+    text = document.text
+    dateline = DATELINE.search(text, 0, len(text) if text.count("\n") < 12 else document.starts[12])
+    month = FULL_MONTHS.get(dateline["month"][:3].lower()) if dateline else None
+    if not month or not month.lower().startswith(dateline["month"].lower()):  # "Sep", "Sept", "September"
+        return
+    for sentence in sentences_with_offsets(text):
+        today = TODAY.search(sentence.text)
+        if not today or not re.search(r"\b(?:report|findings|inspection)\b", sentence.text, re.I):
+            continue
+        if today["day"] and (int(today["day"]), today["month"].lower()) != (int(dateline["day"]), month.lower()):
+            return
+        value = month_value(month, dateline["year"], dateline["day"])
+        why = "the day is the page's dateline; the text says the report came out 'today'"
+        found = found_at(document, sentence.start + today.start(), value, True, why)
+        if extraction.keeps(found):
+            extraction.fields["published"] = found
+        return
 
 
 def read_cover_date(document, fields):

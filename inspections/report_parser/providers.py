@@ -48,9 +48,20 @@ class Mention:
     full: bool = False  # the provider's full catalogue name ("Essex Community Rehabilitation Company")
 
 
+# The usual short forms of county names ("Staffs & West Mids CRC").
+SHORT_FORMS = {
+    "staffs": "staffordshire", "mids": "midlands", "yorks": "yorkshire", "lincs": "lincolnshire",
+    "northants": "northamptonshire", "glos": "gloucestershire", "notts": "nottinghamshire",
+    "leics": "leicestershire", "beds": "bedfordshire", "herts": "hertfordshire", "cambs": "cambridgeshire",
+    "lancs": "lancashire", "wilts": "wiltshire", "warks": "warwickshire", "derbys": "derbyshire",
+    "hants": "hampshire",
+}  # fmt: skip
+
+
 def words(text):
     text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # "ManchesterCommunity" -> "Manchester Community"
-    return [word for word in re.findall(r"[a-z0-9]+", text.lower().replace("&", " and ")) if word not in KIND_WORDS]
+    found_words = re.findall(r"[a-z0-9]+", text.lower().replace("&", " and "))
+    return [SHORT_FORMS.get(word, word) for word in found_words if word not in KIND_WORDS]
 
 
 def name_sets(providers):
@@ -99,6 +110,8 @@ def mentions(document, catalogue):
     found_mentions = []
     for kind, pattern in MARKERS:
         for marker in pattern.finditer(text):
+            if SAVED_HEADER.match(text, text.rfind("\n", 0, marker.start()) + 1):
+                continue  # "Publisher: Humberside, Lincolnshire & North Yorkshire CRC": who published, not whom
             readings = read_mention(text, marker, kind, catalogue)
             if readings:
                 in_title = any(0 <= marker.start() - end <= 160 for end in titles)
