@@ -570,3 +570,78 @@ class PlaceWordTests(SimpleTestCase):
             "report published today."
         )
         self.assertEqual(manchester.fields["provider"].value, "cheshire-greater-manchester-crc")
+
+
+class FifthRoundPhrasingsTests(SimpleTestCase):
+    """What batch G states that earlier rounds missed, each written as other texts put it."""
+
+    def overall(self, text, subject=None):
+        found = read(text, subject).fields.get("overall")
+        return (found.value, found.uncertain) if found else None
+
+    def test_a_year_is_no_count_of_providers(self):
+        text = (
+            "Interserve's 1,600 staff have supported more than 162,000 people since 2015 and its Hampshire & Isle of "
+            "Wight CRC was the first in the country to receive a “good” rating by HM Inspectorate of Probation."
+        )
+        self.assertEqual(self.overall(text), ("Good", False))
+        counted = text.replace("since 2015 and its Hampshire & Isle of Wight CRC was", "and two of its CRCs were")
+        self.assertIsNone(self.overall(counted))
+
+    def test_the_publisher_of_a_saved_copy_is_not_a_provider_it_names(self):
+        text = (
+            "URL: https://example.org/news\nKind: press-release\nTitle: Our news\n"
+            "Publisher: Humberside, Lincolnshire & North Yorkshire CRC\n\n"
+            "Our Hampshire & Isle of Wight CRC was rated 'Good' by HM Inspectorate of Probation."
+        )
+        extraction = read(text)
+        self.assertNotIn("humberside", extraction.provider_problem)
+        self.assertEqual(extraction.fields["overall"].value, "Good")
+
+    def test_county_names_in_their_short_forms(self):
+        extraction = read(
+            "Staffs & West Mids CRC struggling\n\nInspectors rate Staffs & West Mids CRC as requiring improvement. "
+            "HM Inspectorate of Probation said Staffordshire and West Midlands Community Rehabilitation Company "
+            "(CRC) had strong leadership. The Midlands Division of the NPS was rated 'good' yesterday."
+        )
+        self.assertEqual(extraction.fields["provider"].value, "staffordshire-west-midlands-crc")
+        self.assertEqual(extraction.fields["overall"].value, "Requires improvement")
+
+    def test_the_inspections_findings_given_as_a_quoted_rating_word_are_uncertain(self):
+        letter = (
+            "Whilst your reporting of the Inspectorate of Probation audit findings is accurate in ‘requiring "
+            "improvement’, it may be worth saying more.\n\nThe Northumbria Community Rehabilitation Company (CRC) "
+            "experienced redundancies. The Northumbria CRC is under pressure."
+        )
+        self.assertEqual(self.overall(letter), ("Requires improvement", True))
+        for other in (
+            letter.replace("‘requiring improvement’", "requiring improvement"),  # unquoted: a phrase, not a rating
+            letter.replace("audit findings is accurate in", "audit findings on unpaid work are"),  # a standard
+        ):
+            with self.subTest(other):
+                self.assertIsNone(self.overall(other))
+
+    def test_published_on_the_day(self):
+        extraction = read(
+            "Napo welcomes the HMIP report findings into an inspection of South Yorkshire Community Rehabilitation "
+            "Company (SYCRC) published on the 29 March 2019. The annual report (published 28 April 2019) is critical."
+        )
+        self.assertEqual(extraction.fields["published"].value, "2019-03-29")
+
+    def test_a_report_out_today_on_a_news_page_dated_by_its_dateline(self):
+        page = (
+            "By The Newsroom\nThursday, 20th April 2017, 12:00 pm\nUpdated Tuesday, 9th May 2017, 6:44 pm\n[...]\n"
+            "A national watchdog has today released its findings following an inspection of the work of the "
+            "Community Rehabilitation Company in Northamptonshire."
+        )
+        found = read(page).fields["published"]
+        self.assertEqual((found.value, found.uncertain), ("2017-04-20", True))
+        bracketed = "22 Sep 2016\n\nHM Inspectorate of Probation's report on probation in Derbyshire, published today (Thursday {})."
+        self.assertEqual(read(bracketed.format("22 September")).fields["published"].value, "2016-09-22")
+        for text in (
+            bracketed.format("23 September"),  # the brackets disagree with the dateline
+            page.replace("has today released", "has released"),  # not said to be out today
+            page.replace("Thursday, 20th April 2017, 12:00 pm\n", ""),  # an 'Updated' line is no dateline
+        ):
+            with self.subTest(text):
+                self.assertNotIn("published", read(text).fields)
