@@ -645,3 +645,49 @@ class FifthRoundPhrasingsTests(SimpleTestCase):
         ):
             with self.subTest(text):
                 self.assertNotIn("published", read(text).fields)
+
+
+class FifthRoundFiguresTests(SimpleTestCase):
+    """Figures batch G states, with their qualifiers, and texts the parser used to refuse."""
+
+    def facts(self, text):
+        return [(f.value["metric"], f.value["qualifier"], f.value["number"]) for f in read(text).facts]
+
+    def test_figures_worded_as_batch_g_words_them(self):
+        cases = [
+            ("HM Inspectorate of Probation said the Essex CRC was supervising a total of 6,701 offenders.",
+             ("individuals-supervised", "exact", 6701)),
+            ("HM Inspectorate of Probation said: 'There are almost 4,000 people under probation each year in Essex.'",
+             ("individuals-supervised", "almost", 4000)),
+            ("HM Inspectorate of Probation found CRC staff had caseloads far too high, with many having to supervise "
+             "more than 70 people.", ("caseload-per-officer", "more_than", 70)),
+            ("HM Inspectorate of Probation found about 16per cent of probation officer posts are vacant.",
+             ("staffing", "about", 16)),
+            ("HM Inspectorate of Probation found a shortfall of 102 probation officers.", ("staffing", "exact", 102)),
+        ]  # fmt: skip
+        for text, fact in cases:
+            with self.subTest(text):
+                self.assertEqual(self.facts(text), [fact])
+
+    def test_national_figures_and_earlier_periods_are_not_this_providers(self):
+        for text in (
+            "HM Inspectorate of Probation said there are 250,000 people under probation in England and Wales.",
+            "HM Inspectorate of Probation said 250,000 people are under probation supervision nationally.",
+            "HM Inspectorate of Probation said the CRC supervised 6,701 offenders in the past, when we inspected.",
+        ):
+            with self.subTest(text):
+                self.assertNotIn("individuals-supervised", [metric for metric, *_ in self.facts(text)])
+
+    def test_a_trend_over_the_past_months_is_not_an_earlier_inspection(self):
+        text = "The inspection report said the CRC supervises 28,750 offenders, a 12% reduction in the past 12 months."
+        self.assertEqual(self.facts(text), [("individuals-supervised", "exact", 28750)])
+
+    def test_news_of_an_inspection_report_or_a_chief_inspectors_words_is_read(self):
+        for text in (
+            "Her inspection report published on Thursday said probation in north London had deteriorated. The CRC "
+            "supervises 28,750 offenders.",
+            "HM Chief Inspector of Probation Dame Glenys Stacey said probation services in London have deteriorated. "
+            "The CRC supervises 28,750 offenders.",
+        ):
+            with self.subTest(text):
+                self.assertEqual(self.facts(text), [("individuals-supervised", "exact", 28750)])

@@ -66,7 +66,7 @@ def parse_report(document, standards, key_questions=(), providers=(), subject=No
     # News names it loosely too: "a watchdog has warned", "Inspector finds problems", or by its chief.
     has_inspectorate = re.search(
         r"Inspectorate of Probation|HMI ?Probation|\binspectorate\b|\binspectors?\b|\bHMIP\b|Chief Inspector"
-        r"|\bwatchdog\b|Glenys Stacey|Justin Russell",
+        r"|\bwatchdog\b|Glenys Stacey|Justin Russell|\binspection report\b",
         text,
         re.I,
     )
@@ -117,7 +117,10 @@ def parse_other(document, standards, key_questions, has_inspectorate, attributio
             without_four_point_ratings(document, extraction)
         else:
             add_prose_ratings(document, extraction, standards)
-    elif (has_inspectorate and re.search(r"\b(?:inspection|inspections|report|reports)\b", text, re.I)) or re.search(
+    elif (
+        has_inspectorate
+        and re.search(r"\b(?:inspection|inspections|report|reports|said|says|warned|examined|found)\b", text, re.I)
+    ) or re.search(
         r"\b(rated?|ratings?|ranked|judged|assessed|labelled|inspection report|inspectors found|found by inspectors"
         r"|requir\w+ improvements?|report (?:identified|found|concluded|says|said))\b",
         text,

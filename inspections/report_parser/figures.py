@@ -24,7 +24,7 @@ ASPECTS = [
 SAMPLE = re.compile(r"\b(?:of|in|sample of) (?:the )?(?P<sample>\d{2,4}) (?:cases|case files|inspected cases)\b", re.I)
 QUALIFIER = r"(?:more than|over|almost|nearly|around|about|approximately|fewer than|less than|just under|up to)"
 CASELOAD = re.compile(
-    rf"\b(?:supervis\w*|manag\w*|works with|looks? after|looking after|responsible for)\s+(?:the\s+)?"
+    rf"\b(?:supervis\w*|manag\w*|works with|looks? after|looking after|responsible for)\s+(?:the\s+)?(?:a total of\s+)?"
     rf"(?P<figure>(?:{QUALIFIER}\s+)?\d{{1,3}}(?:,\d{{3}})+)\s+"
     r"(?P<who>(?:[\w-]+\s+){0,4}?(?:people|offenders|individuals|service users|cases|criminals|convicts))\b",
     re.I,
@@ -222,7 +222,9 @@ OTHER_FACTS = [
             rf"|\bOn average, [\w\s]{{0,40}}?\b(?:managing|responsible for|holding|had) {figure('figure3')} cases\b"
             # "some officers were responsible for up to 80 cases"
             rf"|\b(?:officers|practitioners|staff)\s+(?:were\s+|are\s+|now\s+)*(?:responsible for|managing|holding)"
-            rf" {figure('figure4')} cases\b)",
+            rf" {figure('figure4')} cases\b"
+            # "with many having to supervise more than 70 people"
+            rf"|\b(?:having|had|have|has)\s+to\s+(?:supervise|manage)\s+{figure('figure5')}\s+(?:people|offenders|cases)\b)",
             re.I,
         ),
     ),
@@ -262,7 +264,9 @@ OTHER_FACTS.append(
         re.compile(
             rf"\b{FIGURE} (?:unfilled |vacant |probation officer |staff )*vacancies\b"
             # "there are 102 roles to fill", "a 20% shortfall in the number of probation officers, around 140 posts"
-            rf"|\b{figure('figure2')} (?:roles|posts) to fill\b|\b(?:shortfall|gap)\b[^.;]{{0,60}}?,\s*{figure('figure3')} posts\b",
+            rf"|\b{figure('figure2')} (?:roles|posts) to fill\b|\b(?:shortfall|gap)\b[^.;]{{0,60}}?,\s*{figure('figure3')} posts\b"
+            # "a shortfall of 102 probation officers"
+            rf"|\bshortfall of {figure('figure4')} (?:probation officers|officers|practitioners|staff|posts)\b",
             re.I,
         ),
     )
@@ -275,7 +279,10 @@ OTHER_FACTS.append(
         "%",
         re.compile(
             rf"\b{FIGURE}(?: per ?cent|%) (?:shortfall|gap) in (?:the number of |expected )?(?:probation officers"
-            rf"|staffing(?: levels)?|staff)\b|\bvacancy rate of {figure('figure2')}(?: per ?cent|%)",
+            rf"|staffing(?: levels)?|staff)\b|\bvacancy rate of {figure('figure2')}(?: per ?cent|%)"
+            # "About 16per cent of probation officer posts are vacant"
+            rf"|\b{figure('figure3')}\s*(?:per ?cent|%) of (?:probation officer |staff |practitioner )?posts (?:are|were)"
+            r" (?:vacant|unfilled)\b",
             re.I,
         ),
     )
@@ -289,7 +296,9 @@ def read_other_facts(document, extraction):
         for metric, label, unit, pattern in OTHER_FACTS:
             for match in pattern.finditer(sentence.text):
                 group = next(
-                    name for name in ("figure", "figure2", "figure3", "figure4") if match.groupdict().get(name)
+                    name
+                    for name in ("figure", "figure2", "figure3", "figure4", "figure5")
+                    if match.groupdict().get(name)
                 )
                 figure = parse_qualified_number(match[group])
                 if figure.value is None:
@@ -314,11 +323,19 @@ def stated_before(extraction, fact):
     return any(all(found.value.get(key) == fact[key] for key in same) for found in extraction.facts)
 
 
+# "There are almost 4,000 people under probation each year" (not "... in England and Wales", nor "nationally")
+UNDER_PROBATION = re.compile(
+    rf"(?P<figure>(?:{QUALIFIER}\s+)?\d{{1,3}}(?:,\d{{3}})+)\s+(?P<who>people|offenders|individuals)\s+(?:are\s+|were\s+)?"
+    r"under\s+probation\b(?!\s+(?:supervision\s+)?(?:in|across)\s+England)(?![^.;]{0,30}\bnationally\b)",
+    re.I,
+)
+
+
 def read_caseload(document, extraction):
     for sentence in sentences_with_offsets(document.text):
         if PREVIOUS.search(sentence.text):
             continue
-        for match in CASELOAD.finditer(sentence.text):
+        for match in (found for pattern in (CASELOAD, UNDER_PROBATION) for found in pattern.finditer(sentence.text)):
             figure = parse_qualified_number(match["figure"])
             period = PERIOD.search(sentence.text)
             fact = {

@@ -53,7 +53,7 @@ CLAUSE_BREAK = re.compile(
 PREVIOUS = re.compile(
     r"last inspect|previous(?:ly)?\b(?!\s+(?:owners?|management|operators?|providers?|contracts?)\b)|last (?:\w+ )?(?:visit|year|time|inspection)|since (?:our|the|its) last|at that time"
     r"|\bhad been (?:rated|judged|assessed)"
-    r"|when we inspected|in the past|earlier inspection|first inspection|(?<!-)\bup from|\b(?:\w+ )?years? ago\b"
+    r"|when we inspected|in the past(?! (?:\d+|twelve|few) (?:months|years))|earlier inspection|first inspection|(?<!-)\bup from|\b(?:\w+ )?years? ago\b"
     r"|compared (?:to|with)|\bin 20\d\d, when\b",
     re.I,
 )
