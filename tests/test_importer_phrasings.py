@@ -460,6 +460,15 @@ THREE_CRCS = (
 )
 
 
+# A release on a CRC that sets it beside an NPS division rated the day before.
+CRC_BESIDE_A_DIVISION = (
+    "Staffordshire and West Midlands Community Rehabilitation Company (CRC) had strong leadership, inspectors "
+    "found in a report published today (19 December 2018).\n\nThe Chief Inspector said the CRC had been "
+    "given a ‘requires improvement’ rating. This contrasts with the Midlands Division of the National "
+    "Probation Service which was rated “good” in an inspection report published on 18 December 2018."
+)
+
+
 class StatedOfWhichProviderTests(SimpleTestCase):
     """A value is stated of the provider its clause or sentence names (the fifth round, batch G): never
     given to another, and in a text about several providers, given to none unless one is chosen."""
@@ -490,16 +499,10 @@ class StatedOfWhichProviderTests(SimpleTestCase):
         self.assertEqual(extraction.fields["fieldwork_start"].value, "2019-06")
 
     def test_the_crc_means_the_one_crc_the_text_names_and_a_division_rated_beside_it_is_not_it(self):
-        text = (
-            "Staffordshire and West Midlands Community Rehabilitation Company (CRC) had strong leadership, inspectors "
-            "found in a report published today (19 December 2018).\n\nThe Chief Inspector said the CRC had been "
-            "given a ‘requires improvement’ rating. This contrasts with the Midlands Division of the National "
-            "Probation Service which was rated “good” in an inspection report published on 18 December 2018."
-        )
-        crc = read(text, "staffordshire-west-midlands-crc")
+        crc = read(CRC_BESIDE_A_DIVISION, "staffordshire-west-midlands-crc")
         self.assertEqual(self.values(crc)[0], "Requires improvement")
         self.assertEqual(crc.fields["published"].value, "2018-12-19")
-        division = read(text, "nps-midlands")
+        division = read(CRC_BESIDE_A_DIVISION, "nps-midlands")
         self.assertEqual(self.values(division)[0], "Good")
         self.assertEqual(division.fields["published"].value, "2018-12-18")
 
@@ -599,13 +602,15 @@ class FifthRoundPhrasingsTests(SimpleTestCase):
         self.assertEqual(extraction.fields["overall"].value, "Good")
 
     def test_county_names_in_their_short_forms(self):
-        extraction = read(
+        headline = (
             "Staffs & West Mids CRC struggling\n\nInspectors rate Staffs & West Mids CRC as requiring improvement. "
-            "HM Inspectorate of Probation said Staffordshire and West Midlands Community Rehabilitation Company "
-            "(CRC) had strong leadership. The Midlands Division of the NPS was rated 'good' yesterday."
         )
-        self.assertEqual(extraction.fields["provider"].value, "staffordshire-west-midlands-crc")
-        self.assertEqual(extraction.fields["overall"].value, "Requires improvement")
+        body = "HM Inspectorate of Probation said Staffordshire and West Midlands Community Rehabilitation Company"
+        fields = read(
+            headline + body + " had strong leadership. The Midlands Division of the NPS was rated 'good'."
+        ).fields
+        read_as = (fields["provider"].value, fields["overall"].value)
+        self.assertEqual(read_as, ("staffordshire-west-midlands-crc", "Requires improvement"))
 
     def test_the_inspections_findings_given_as_a_quoted_rating_word_are_uncertain(self):
         letter = (
