@@ -10,6 +10,7 @@ Run:
     .venv/bin/python bench/importer_accuracy.py --only C --only D # and each of these folders apart
     .venv/bin/python bench/importer_accuracy.py --by-folder       # and every folder apart
     .venv/bin/python bench/importer_accuracy.py --list            # every value not read right, per text
+    .venv/bin/python bench/importer_accuracy.py --chosen          # each text read for its labelled provider
     # a labelled folder kept elsewhere (the research helpers' layout: labels.json beside texts/):
     .venv/bin/python bench/importer_accuracy.py --labels /path/E/labels.json --texts /path/E/texts
 A folder is an entry's `batch`, else the first part of its `file`, else (for --labels) the name
@@ -55,12 +56,14 @@ def labels(path=None, texts=None):
     return entries
 
 
-def read(entry, catalogue=None):
-    """The extraction of a corpus text, or the ReportImportError it raised."""
+def read(entry, catalogue=None, chosen=False):
+    """The extraction of a corpus text, or the ReportImportError it raised. `chosen`: read it for its
+    labelled provider, as an import for which an editor chose the provider (`--provider`) would."""
     standards, questions, providers = catalogue or bundled_catalogue()
     path = Path(entry["path"]) if entry.get("path") else CORPUS / entry["file"]
+    subject = entry.get("provider") if chosen else None
     try:
-        return parse_report(read_document(path.read_bytes(), path.name), standards, questions, providers)
+        return parse_report(read_document(path.read_bytes(), path.name), standards, questions, providers, subject)
     except ReportImportError as error:
         return error
 
@@ -197,6 +200,9 @@ def arguments(argv=None):
     parser.add_argument("--by-folder", action="store_true", help="count every folder apart")
     parser.add_argument("--labels", help="a labels.json other than the corpus's")
     parser.add_argument("--texts", help="the folder of the texts the --labels file names")
+    parser.add_argument(
+        "--chosen", action="store_true", help="read each text for its labelled provider, as with an editor's --provider"
+    )
     return parser.parse_args(argv)
 
 
@@ -204,7 +210,7 @@ def main(argv=None):
     options = arguments(argv)
     catalogue = bundled_catalogue()
     entries = labels(options.labels, options.texts)
-    rows = [(entry, evaluate(entry, read(entry, catalogue))) for entry in entries]
+    rows = [(entry, evaluate(entry, read(entry, catalogue, options.chosen))) for entry in entries]
     folders = list(dict.fromkeys(entry["folder"] for entry in entries)) if options.by_folder else options.only
     unknown = [folder for folder in folders if not any(entry["folder"] == folder for entry in entries)]
     if unknown:

@@ -24,6 +24,20 @@ class ImportPageTests(TestCase):
     def setUp(self):
         self.client.force_login(self.editor)
 
+    def test_the_preview_for_a_chosen_provider_holds_nothing_stated_of_another(self):
+        from inspections.models import Provider
+        from tests.test_importer_secondary import TWO_CRCS
+
+        essex = Provider.objects.get(slug="essex-crc")
+        file = SimpleUploadedFile("blog.txt", TWO_CRCS, "text/plain")
+        response = self.client.post(self.url, {"file": file, "provider": essex.pk, "report": "essex-crc-2018-10"})
+        self.assertEqual(response.status_code, 200)
+        data = json.loads(response.context["confirm_form"].initial["data"])
+        self.assertEqual([entry["provider"] for entry in data["inspections"]], ["essex-crc"])
+        self.assertNotIn("Inadequate", json.dumps(data))
+        self.assertNotIn("Outstanding", json.dumps(data))
+        self.assertContains(response, "the text states it of west-yorkshire-crc")
+
     def upload(self, content=None, name=CGM_2019):
         file = SimpleUploadedFile(name, content if content is not None else shared(CGM_2019), "text/plain")
         return self.client.post(self.url, {"file": file})

@@ -10,9 +10,9 @@ from inspections.report_parser.catalogue import bundled_catalogue
 CATALOGUE = bundled_catalogue()
 
 
-def read(text):
+def read(text, subject=None):
     standards, questions, providers = CATALOGUE
-    return parse_report(read_document(text.encode(), "made-up.txt"), standards, questions, providers)
+    return parse_report(read_document(text.encode(), "made-up.txt"), standards, questions, providers, subject)
 
 
 def ratings(extraction):
@@ -446,3 +446,253 @@ class ProviderInTheOpeningTests(SimpleTestCase):
         for text in texts:
             with self.subTest(text):
                 self.assertIsNone(self.provider(text)[0])
+
+
+# A blog on three CRCs' inspections, as the Howard League's puts it (the fifth round, batch G).
+THREE_CRCS = (
+    "HM Inspectorate of Probation has reported on three CRCs.\n\n"
+    "West Yorkshire – run by Purple Futures, an Interserve company – struggled with heavy caseloads. The "
+    "inspection said that weaknesses at the CRC, which supervised 8,136 offenders, led to an overall rating as "
+    "“Requiring Improvement”.\n\n"
+    "Sodexo-run Essex CRC was rated as “Inadequate”. There was a lack of focus on risk of harm.\n[...]\n"
+    "Another Interserve-run service in Merseyside, which supervises more than 6,500 offenders, was found by "
+    "inspectors to need to improve its work on public protection."
+)
+
+
+# A release on a CRC that sets it beside an NPS division rated the day before.
+CRC_BESIDE_A_DIVISION = (
+    "Staffordshire and West Midlands Community Rehabilitation Company (CRC) had strong leadership, inspectors "
+    "found in a report published today (19 December 2018).\n\nThe Chief Inspector said the CRC had been "
+    "given a ‘requires improvement’ rating. This contrasts with the Midlands Division of the National "
+    "Probation Service which was rated “good” in an inspection report published on 18 December 2018."
+)
+
+
+class StatedOfWhichProviderTests(SimpleTestCase):
+    """A value is stated of the provider its clause or sentence names (the fifth round, batch G): never
+    given to another, and in a text about several providers, given to none unless one is chosen."""
+
+    def values(self, extraction):
+        overall = extraction.fields.get("overall")
+        facts = [found.value["value"] for found in extraction.facts]
+        return (overall.value if overall else None), ratings(extraction), facts
+
+    def test_a_text_about_several_providers_gives_none_of_them_its_values_unless_one_is_chosen(self):
+        self.assertEqual(self.values(read(THREE_CRCS)), (None, {}, []))
+        self.assertEqual(self.values(read(THREE_CRCS, "essex-crc")), ("Inadequate", {}, []))
+        self.assertEqual(self.values(read(THREE_CRCS, "west-yorkshire-crc")), ("Requires improvement", {}, ["8,136"]))
+        self.assertEqual(self.values(read(THREE_CRCS, "merseyside-crc")), (None, {}, ["more than 6,500"]))
+        notes = read(THREE_CRCS).notes
+        self.assertIn("left out 'Requires improvement' (line 3): the text states it of west-yorkshire-crc", notes)
+        self.assertEqual(read(THREE_CRCS).conflicts, [])  # ratings of two providers are no conflict
+
+    def test_a_value_stated_of_another_provider_is_not_this_inspections(self):
+        text = (
+            "HM Inspectorate of Probation rated Essex Community Rehabilitation Company 'Requires improvement'. "
+            "Essex CRC supervises 4,000 people. Merseyside CRC, which supervises more than 6,500 people, was rated "
+            "'Good' last month, and its unpaid work was rated 'Outstanding'. Essex CRC was inspected in June 2019."
+        )
+        extraction = read(text)
+        self.assertEqual(extraction.fields["provider"].value, "essex-crc")
+        self.assertEqual(self.values(extraction), ("Requires improvement", {}, ["4,000"]))
+        self.assertEqual(extraction.fields["fieldwork_start"].value, "2019-06")
+
+    def test_the_crc_means_the_one_crc_the_text_names_and_a_division_rated_beside_it_is_not_it(self):
+        crc = read(CRC_BESIDE_A_DIVISION, "staffordshire-west-midlands-crc")
+        self.assertEqual(self.values(crc)[0], "Requires improvement")
+        self.assertEqual(crc.fields["published"].value, "2018-12-19")
+        division = read(CRC_BESIDE_A_DIVISION, "nps-midlands")
+        self.assertEqual(self.values(division)[0], "Good")
+        self.assertEqual(division.fields["published"].value, "2018-12-18")
+
+    def test_scores_and_earlier_ratings_stated_of_another_provider_are_left_out(self):
+        text = (
+            "HM Inspectorate of Probation rated Essex Community Rehabilitation Company 'Good'.\n\nAt Merseyside "
+            "CRC, the assessment of risk of harm was sufficient in only 33 per cent of cases. We last inspected "
+            "Merseyside CRC in June 2018 and gave it an overall rating of 'Inadequate'."
+        )
+        extraction = read(text, "essex-crc")
+        self.assertEqual((extraction.scores, extraction.previous_ratings), ([], []))
+        merseyside = read(text, "merseyside-crc")
+        self.assertEqual([found.value["percent"] for found in merseyside.scores], ["33"])
+        self.assertEqual([found.value["when"] for found in merseyside.previous_ratings], ["June 2018"])
+
+    def test_a_provider_named_in_passing_takes_nothing_from_the_subject(self):
+        text = (
+            "HM Inspectorate of Probation rated Cheshire and Greater Manchester Community Rehabilitation Company "
+            "'Good'. Unpaid work was rated 'Outstanding'.\n\nNotes: the chief executive also leads the "
+            "neighbouring Merseyside CRC."
+        )
+        self.assertEqual(self.values(read(text)), ("Good", {"4.1": "Outstanding"}, []))
+
+    def test_the_one_provider_a_text_states_values_of_keeps_them(self):
+        text = (
+            "Working Links, which operates three CRCs (Bristol, Gloucestershire, Somerset & Wiltshire; Dorset, Devon "
+            "& Cornwall; and Wales), went into administration with Seetec, owners of Kent, Surrey and Sussex CRC, "
+            "taking over. HM Inspectorate of Probation published its inspection into the Dorset, Devon & Cornwall "
+            "CRC which it rates as inadequate. Its unpaid work was rated 'Inadequate'.\n\nLeadership was rated "
+            "'Inadequate'."
+        )
+        extraction = read(text)
+        self.assertNotIn("provider", extraction.fields)
+        # stated of DDC (unpaid work by the sentence before it): kept; leadership, in a paragraph of its own,
+        # is tied to no provider in a text naming four: left out
+        self.assertEqual(self.values(extraction), ("Inadequate", {"4.1": "Inadequate"}, []))
+
+    def test_what_the_text_compares_with_is_not_what_it_rates(self):
+        extraction = read(
+            "HM Inspectorate of Probation's report focuses on the Staffordshire and West Midlands CRC. Like the report on the neighbouring "
+            "DLNR CRC published earlier this week, the organisation was ranked as inadequate on all four core "
+            "domains relating to case supervision.",
+            "staffordshire-west-midlands-crc",
+        )
+        self.assertEqual(ratings(extraction), dict.fromkeys(("2.1", "2.2", "2.3", "2.4"), "Inadequate"))
+
+    def test_a_previous_owner_is_no_earlier_inspection(self):
+        extraction = read(
+            "Wales CRC is struggling since its previous owner went into administration and is rated by inspectors "
+            "as 'requiring improvement'."
+        )
+        self.assertEqual(self.values(extraction)[0], "Requires improvement")
+
+
+class PlaceWordTests(SimpleTestCase):
+    """A place only one CRC's names hold, written as the proper name it is (the fifth round, batch G)."""
+
+    def test_an_everyday_word_of_a_place_name_is_no_place(self):
+        for title in ("Privatisation of probation service has left public at greater risk", "Public At Greater Risk"):
+            with self.subTest(title):
+                extraction = read(
+                    f"{title}\n\nThe chief inspector of probation said a community rehabilitation company had "
+                    "taken over in 2014. Her inspection report was published on Thursday."
+                )
+                self.assertNotIn("provider", extraction.fields)
+        manchester = read(
+            "Manchester probation struggling\n\nThat is the verdict of HM Inspectorate of Probation in an inspection "
+            "report published today."
+        )
+        self.assertEqual(manchester.fields["provider"].value, "cheshire-greater-manchester-crc")
+
+
+class FifthRoundPhrasingsTests(SimpleTestCase):
+    """What batch G states that earlier rounds missed, each written as other texts put it."""
+
+    def overall(self, text, subject=None):
+        found = read(text, subject).fields.get("overall")
+        return (found.value, found.uncertain) if found else None
+
+    def test_a_year_is_no_count_of_providers(self):
+        text = (
+            "Interserve's 1,600 staff have supported more than 162,000 people since 2015 and its Hampshire & Isle of "
+            "Wight CRC was the first in the country to receive a “good” rating by HM Inspectorate of Probation."
+        )
+        self.assertEqual(self.overall(text), ("Good", False))
+        counted = text.replace("since 2015 and its Hampshire & Isle of Wight CRC was", "and two of its CRCs were")
+        self.assertIsNone(self.overall(counted))
+
+    def test_the_publisher_of_a_saved_copy_is_not_a_provider_it_names(self):
+        text = (
+            "URL: https://example.org/news\nKind: press-release\nTitle: Our news\n"
+            "Publisher: Humberside, Lincolnshire & North Yorkshire CRC\n\n"
+            "Our Hampshire & Isle of Wight CRC was rated 'Good' by HM Inspectorate of Probation."
+        )
+        extraction = read(text)
+        self.assertNotIn("humberside", extraction.provider_problem)
+        self.assertEqual(extraction.fields["overall"].value, "Good")
+
+    def test_county_names_in_their_short_forms(self):
+        headline = (
+            "Staffs & West Mids CRC struggling\n\nInspectors rate Staffs & West Mids CRC as requiring improvement. "
+        )
+        body = "HM Inspectorate of Probation said Staffordshire and West Midlands Community Rehabilitation Company"
+        fields = read(
+            headline + body + " had strong leadership. The Midlands Division of the NPS was rated 'good'."
+        ).fields
+        read_as = (fields["provider"].value, fields["overall"].value)
+        self.assertEqual(read_as, ("staffordshire-west-midlands-crc", "Requires improvement"))
+
+    def test_the_inspections_findings_given_as_a_quoted_rating_word_are_uncertain(self):
+        letter = (
+            "Whilst your reporting of the Inspectorate of Probation audit findings is accurate in ‘requiring "
+            "improvement’, it may be worth saying more.\n\nThe Northumbria Community Rehabilitation Company (CRC) "
+            "experienced redundancies. The Northumbria CRC is under pressure."
+        )
+        self.assertEqual(self.overall(letter), ("Requires improvement", True))
+        for other in (
+            letter.replace("‘requiring improvement’", "requiring improvement"),  # unquoted: a phrase, not a rating
+            letter.replace("audit findings is accurate in", "audit findings on unpaid work are"),  # a standard
+        ):
+            with self.subTest(other):
+                self.assertIsNone(self.overall(other))
+
+    def test_published_on_the_day(self):
+        extraction = read(
+            "Napo welcomes the HMIP report findings into an inspection of South Yorkshire Community Rehabilitation "
+            "Company (SYCRC) published on the 29 March 2019. The annual report (published 28 April 2019) is critical."
+        )
+        self.assertEqual(extraction.fields["published"].value, "2019-03-29")
+
+    def test_a_report_out_today_on_a_news_page_dated_by_its_dateline(self):
+        page = (
+            "By The Newsroom\nThursday, 20th April 2017, 12:00 pm\nUpdated Tuesday, 9th May 2017, 6:44 pm\n[...]\n"
+            "A national watchdog has today released its findings following an inspection of the work of the "
+            "Community Rehabilitation Company in Northamptonshire."
+        )
+        found = read(page).fields["published"]
+        self.assertEqual((found.value, found.uncertain), ("2017-04-20", True))
+        bracketed = "22 Sep 2016\n\nHM Inspectorate of Probation's report on probation in Derbyshire, published today (Thursday {})."
+        self.assertEqual(read(bracketed.format("22 September")).fields["published"].value, "2016-09-22")
+        for text in (
+            bracketed.format("23 September"),  # the brackets disagree with the dateline
+            page.replace("has today released", "has released"),  # not said to be out today
+            page.replace("Thursday, 20th April 2017, 12:00 pm\n", ""),  # an 'Updated' line is no dateline
+        ):
+            with self.subTest(text):
+                self.assertNotIn("published", read(text).fields)
+
+
+class FifthRoundFiguresTests(SimpleTestCase):
+    """Figures batch G states, with their qualifiers, and texts the parser used to refuse."""
+
+    def facts(self, text):
+        return [(f.value["metric"], f.value["qualifier"], f.value["number"]) for f in read(text).facts]
+
+    def test_figures_worded_as_batch_g_words_them(self):
+        cases = [
+            ("HM Inspectorate of Probation said the Essex CRC was supervising a total of 6,701 offenders.",
+             ("individuals-supervised", "exact", 6701)),
+            ("HM Inspectorate of Probation said: 'There are almost 4,000 people under probation each year in Essex.'",
+             ("individuals-supervised", "almost", 4000)),
+            ("HM Inspectorate of Probation found CRC staff had caseloads far too high, with many having to supervise "
+             "more than 70 people.", ("caseload-per-officer", "more_than", 70)),
+            ("HM Inspectorate of Probation found about 16per cent of probation officer posts are vacant.",
+             ("staffing", "about", 16)),
+            ("HM Inspectorate of Probation found a shortfall of 102 probation officers.", ("staffing", "exact", 102)),
+        ]  # fmt: skip
+        for text, fact in cases:
+            with self.subTest(text):
+                self.assertEqual(self.facts(text), [fact])
+
+    def test_national_figures_and_earlier_periods_are_not_this_providers(self):
+        for text in (
+            "HM Inspectorate of Probation said there are 250,000 people under probation in England and Wales.",
+            "HM Inspectorate of Probation said 250,000 people are under probation supervision nationally.",
+            "HM Inspectorate of Probation said the CRC supervised 6,701 offenders in the past, when we inspected.",
+        ):
+            with self.subTest(text):
+                self.assertNotIn("individuals-supervised", [metric for metric, *_ in self.facts(text)])
+
+    def test_a_trend_over_the_past_months_is_not_an_earlier_inspection(self):
+        text = "The inspection report said the CRC supervises 28,750 offenders, a 12% reduction in the past 12 months."
+        self.assertEqual(self.facts(text), [("individuals-supervised", "exact", 28750)])
+
+    def test_news_of_an_inspection_report_or_a_chief_inspectors_words_is_read(self):
+        for text in (
+            "Her inspection report published on Thursday said probation in north London had deteriorated. The CRC "
+            "supervises 28,750 offenders.",
+            "HM Chief Inspector of Probation Dame Glenys Stacey said probation services in London have deteriorated. "
+            "The CRC supervises 28,750 offenders.",
+        ):
+            with self.subTest(text):
+                self.assertEqual(self.facts(text), [("individuals-supervised", "exact", 28750)])

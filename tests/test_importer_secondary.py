@@ -139,3 +139,65 @@ class CoverMonthTests(TestCase):
             include_uncertain={"field:published"},
         )
         self.assertEqual(plan.data["published"], "2020-07")
+
+
+# A blog on two CRCs' inspections: West Yorkshire's rating and unpaid work, and Essex named with a figure.
+TWO_CRCS = (
+    "URL: https://example.org/blog/two-crcs\nKind: blog\nTitle: Two more CRCs inspected\nPublisher: A blog\n\n"
+    "HM Inspectorate of Probation has reported on two more CRCs.\n\n"
+    "West Yorkshire – run by Purple Futures – struggled with heavy caseloads. The inspection said the CRC was "
+    "rated 'Inadequate' overall. Its unpaid work was rated 'Outstanding'.\n\n"
+    "Sodexo-run Essex CRC, which supervises more than 6,000 people, was also inspected.\n"
+).encode()
+
+
+class MultiProviderImportTests(TestCase):
+    """An import never writes to the provider chosen what the text states of another provider."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_test_bundle()
+
+    def entry(self, plan):
+        return plan.data["inspections"][0]
+
+    def test_the_provider_chosen_gets_only_what_the_text_states_of_it(self):
+        essex = build_plan(TWO_CRCS, "blog.txt", "essex-crc", report_slug="essex-crc-2018-10")
+        self.assertEqual(self.entry(essex)["provider"], "essex-crc")
+        self.assertNotIn("overall", self.entry(essex))  # 'Inadequate' is West Yorkshire's
+        self.assertNotIn("ratings", self.entry(essex))  # and so is unpaid work's 'Outstanding'
+        self.assertEqual(essex.changes, [])
+        self.assertIn("the text states it of west-yorkshire-crc", " ".join(essex.extraction.notes))
+        self.assertEqual([found.value["value"] for found in essex.extraction.facts], ["more than 6,000"])
+
+    def test_the_report_picked_reads_the_text_for_the_provider_it_inspected(self):
+        plan = build_plan(TWO_CRCS, "blog.txt", report_slug="west-yorkshire-crc-2018-10", include_uncertain=True)
+        entry = self.entry(plan)
+        self.assertEqual((entry["provider"], entry["overall"]), ("west-yorkshire-crc", "Inadequate"))
+        self.assertEqual([(r["standard"], r["rating"]) for r in entry["ratings"]], [("4.1", "Outstanding")])
+        self.assertEqual(plan.extraction.facts, [])  # Essex's 6,000
+
+    def test_import_report_with_a_provider_writes_nothing_stated_of_another(self):
+        import json
+        import tempfile
+        from io import StringIO
+        from pathlib import Path
+
+        from django.core.management import call_command
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "blog.txt"
+            path.write_bytes(TWO_CRCS)
+            stdout = StringIO()
+            call_command(
+                "import_report", str(path), "--provider", "essex-crc", "--report", "essex-crc-2018-10", "--json",
+                stdout=stdout, stderr=StringIO(),
+            )  # fmt: skip
+        data = json.loads(stdout.getvalue())
+        self.assertEqual(data["inspections"][0]["overall_rating"], "Requires improvement")  # as held
+        self.assertNotIn("overall", data["extracted"]["fields"])
+        self.assertEqual(data["extracted"]["ratings"], {})
+        essex = Inspection.objects.get(report__slug="essex-crc-2018-10")
+        self.assertEqual(essex.overall_rating, Rating.REQUIRES_IMPROVEMENT)
+        self.assertFalse(essex.ratings.filter(standard__code="4.1").exists())
+        self.assertFalse(Correction.objects.exists())

@@ -11,7 +11,7 @@ the corrections and the transaction.
 """
 
 from inspections.models import Provider, Report
-from inspections.report_import.plan import ImportPlan, extract, match_provider
+from inspections.report_import.plan import ImportPlan, extract, extraction_for, match_provider
 from inspections.report_import.reports import bundle, recognised_provider
 from inspections.report_import.secondary import new_report_data, secondary_data, target_report
 from inspections.report_import.write import changes_to_published, report_state, write
@@ -37,14 +37,15 @@ def parsed_plan(data, filename, provider_slug, include_uncertain, report_slug, n
     held = bool(report_slug) and Report.objects.filter(slug=report_slug).exists()
     if report_slug and not held and not new_report:
         raise ReportImportError(filename, f"--report: no report with the slug '{report_slug}'")
-    extraction = extract(data, filename)
-    plan = ImportPlan(extraction, {}, {}, list(extraction.missing), list(extraction.conflicts))
-    fields = extraction.fields
     override = None
     if provider_slug:
         override = Provider.objects.filter(slug=provider_slug).first()
         if override is None:
             raise ReportImportError(filename, f"--provider: no provider with the slug '{provider_slug}'")
+    # Only what the text states of the provider chosen (or recognised) is read as its values.
+    extraction = extract(data, filename, provider_slug)
+    plan = ImportPlan(extraction, {}, {}, list(extraction.missing), list(extraction.conflicts))
+    fields = extraction.fields
     if extraction.kind == "quality_impact_report":
         for organisation, key, kind in (("CRC", "crc_name", "CRC"), ("NPS", "nps_name", "NPS")):
             if key in fields:
@@ -62,6 +63,7 @@ def parsed_plan(data, filename, provider_slug, include_uncertain, report_slug, n
     elif not extraction.is_report:
         plan.target = target_report(extraction, data, filename, plan, override, include_uncertain, report_slug)
         if plan.target is not None:
+            extraction = extraction_for(plan, plan.providers["provider"], data, filename)
             plan.data = secondary_data(extraction, plan, data, filename, include_uncertain)
             return plan
     else:

@@ -59,9 +59,19 @@ def catalogue():
     return standards, questions, providers
 
 
-def extract(data, filename):
+def extract(data, filename, subject=None):
+    """The parser's extraction, keeping the values the text states of `subject` (a provider's slug; by
+    default the one the parser recognises): never those it states of another provider."""
     standards, questions, providers = catalogue()
-    return parse_report(read_document(data, filename), standards, questions, providers)
+    return parse_report(read_document(data, filename), standards, questions, providers, subject)
+
+
+def extraction_for(plan, provider, data, filename):
+    """The plan's extraction read again when the provider it is written to is not the one its values were
+    kept for (the report an editor picked inspected another provider than the one the parser recognised)."""
+    if plan.extraction.kind != "quality_impact_report" and plan.extraction.subject != provider.slug:
+        plan.extraction = extract(data, filename, provider.slug)
+    return plan.extraction
 
 
 def match_provider(name, plan, label, kind=None):

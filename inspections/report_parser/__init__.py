@@ -14,6 +14,7 @@ Anything else is refused with ReportImportError.
 
 import re
 
+from inspections.report_parser.attribution import attribute, attribution_for
 from inspections.report_parser.documents import (
     MAX_BYTES,
     Document,
@@ -45,7 +46,7 @@ __all__ = [
 def add_prose_ratings(document, extraction, standards):
     """A full report's foreword and findings may state a rating its summary table lacks: added, but
     uncertain (read from prose, not from the ratings table), and never over a table's value."""
-    prose = Extraction(document.filename, "secondary")
+    prose = Extraction(document.filename, "secondary", attribution=extraction.attribution)
     read_prose_ratings(document, prose, standards)
     for code, found in prose.ratings.items():
         if code not in extraction.ratings:
@@ -53,17 +54,19 @@ def add_prose_ratings(document, extraction, standards):
             extraction.ratings[code] = found
 
 
-def parse_report(document, standards, key_questions=(), providers=()):
+def parse_report(document, standards, key_questions=(), providers=(), subject=None):
     """Extract what the document states.
 
     `standards`: [(code, name)] of the catalogue; `key_questions`: [(code, text)]; `providers`:
-    [CatalogueProvider] to recognise which provider a standards report or secondary text is about.
+    [CatalogueProvider] to recognise which provider a standards report or secondary text is about, and
+    which provider each value is stated of; `subject`: the slug of the provider an editor chose, whose
+    values are kept (by default the one recognised: see attribution.py).
     """
     text = document.text
     # News names it loosely too: "a watchdog has warned", "Inspector finds problems", or by its chief.
     has_inspectorate = re.search(
         r"Inspectorate of Probation|HMI ?Probation|\binspectorate\b|\binspectors?\b|\bHMIP\b|Chief Inspector"
-        r"|\bwatchdog\b|Glenys Stacey|Justin Russell",
+        r"|\bwatchdog\b|Glenys Stacey|Justin Russell|\binspection report\b",
         text,
         re.I,
     )
@@ -73,10 +76,31 @@ def parse_report(document, standards, key_questions=(), providers=()):
         raise ReportImportError(
             document.filename, "this is not an HM Inspectorate of Probation report: the inspectorate is not named"
         )
+    provider, problem = recognise_provider(document, providers) if providers else (None, "")
     if re.search(r"Quality (?:&|and) Impact", text) and re.search(r"(CRC|NPS) effectiveness", text):
+        # A joint report: its values are told apart by organisation (CRC, NPS), not by attribution.
         extraction = Extraction(document.filename, "quality_impact_report")
         parse_quality_impact(document, extraction, key_questions)
-        return extraction
+    else:
+        chosen = subject or (provider.value if provider else None)
+
+        def attribution_of(secondary):
+            return attribution_for(document, providers, chosen, secondary) if providers else None
+
+        extraction = parse_other(document, standards, key_questions, has_inspectorate, attribution_of)
+        attribute(extraction)
+    if providers:
+        extraction.fields.pop("provider", None)
+        extraction.provider_problem = problem
+        if provider:
+            extraction.fields["provider"] = provider
+    return extraction
+
+
+def parse_other(document, standards, key_questions, has_inspectorate, attribution_of):
+    """A standards-framework report, its opening pages, or a secondary text. `attribution_of(secondary)`
+    tells which provider each value is stated of (attribution.py)."""
+    text = document.text
     rated = re.search(r"Summary of ratings", text, re.I) or re.search(
         r"is rated as:\s*|Overall rating\s+(?:Requires\s+improvement|Outstanding|Good|Inadequate)", text
     )
@@ -84,6 +108,7 @@ def parse_report(document, standards, key_questions=(), providers=()):
     cover = re.search(r"\bAn inspection of\b|^Inspection of probation services:", text, re.I | re.M)
     if rated or (cover and not re.search(r"\b(rated|rating)\b", text, re.I)):
         extraction = Extraction(document.filename, "standards_report")
+        extraction.attribution = attribution_of(False)
         parse_standards_report(document, extraction, standards, key_questions)
         if "overall" not in extraction.fields and not extraction.ratings:
             # The opening pages only (a copy site's extract, or a truncated file): read as prose, never written.
@@ -92,22 +117,21 @@ def parse_report(document, standards, key_questions=(), providers=()):
             without_four_point_ratings(document, extraction)
         else:
             add_prose_ratings(document, extraction, standards)
-    elif (has_inspectorate and re.search(r"\b(?:inspection|inspections|report|reports)\b", text, re.I)) or re.search(
+    elif (
+        has_inspectorate
+        and re.search(r"\b(?:inspection|inspections|report|reports|said|says|warned|examined|found)\b", text, re.I)
+    ) or re.search(
         r"\b(rated?|ratings?|ranked|judged|assessed|labelled|inspection report|inspectors found|found by inspectors"
         r"|requir\w+ improvements?|report (?:identified|found|concluded|says|said))\b",
         text,
         re.I,
     ):
         extraction = Extraction(document.filename, "secondary")
+        extraction.attribution = attribution_of(True)
         parse_secondary(document, extraction, standards, key_questions)
         without_four_point_ratings(document, extraction)
     else:
         raise ReportImportError(
             document.filename, "no ratings, judgements or 'Summary of ratings' found: this is not an inspection report"
         )
-    if providers:
-        extraction.fields.pop("provider", None)
-        provider, extraction.provider_problem = recognise_provider(document, providers)
-        if provider:
-            extraction.fields["provider"] = provider
     return extraction

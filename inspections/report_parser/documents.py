@@ -64,6 +64,9 @@ class Found:
     # as uncertain and written only when an editor confirms it. `why` says what makes it unsure.
     uncertain: bool = False
     why: str = ""
+    # Where in the document's text it was read (None: a table cell or line read whole), so that the
+    # provider it is stated of can be told (attribution.py).
+    offset: int | None = None
 
     @property
     def location(self):
@@ -89,10 +92,29 @@ class Extraction:
     previous_ratings: list = field(default_factory=list)  # Found(dict): subject, rating, when
     # Case-sample figures as worded ("NOT adequately assessed in 48 per cent"): never key-question scores.
     case_figures: list = field(default_factory=list)  # Found(dict): wording, percent
-    provider_problem: str = ""
-    disputed: set = field(
-        default_factory=set
-    )  # values two readings disagree on: left for an editor  # why no provider was recognised, naming what was looked for
+    provider_problem: str = ""  # why no provider was recognised, naming what was looked for
+    disputed: set = field(default_factory=set)  # values two readings disagree on: left for an editor
+    # Which provider each value is stated of (attribution.Attribution; None: no catalogue to tell by),
+    # and the provider the values kept are this inspection's values of.
+    attribution: object = None
+
+    def keeps(self, found):
+        """Whether a value read is this inspection's (stated of its provider); one that is not is named in
+        the notes, with why (attribution.Attribution.why_not)."""
+        if self.attribution is None or found.offset is None:
+            return True
+        why = self.attribution.why_not(found.offset)
+        if why:
+            value = (
+                found.value.get("value", found.value.get("rating")) if isinstance(found.value, dict) else found.value
+            )
+            self.notes.append(f"left out '{value}' ({found.location}): {why}")
+        return not why
+
+    @property
+    def subject(self):
+        """The provider (slug) the values kept are stated of, or None."""
+        return self.attribution.subject if self.attribution else None
 
     @property
     def is_report(self):
@@ -202,7 +224,7 @@ def found_at(document, offset, value, uncertain=False, why=""):
     quotes whole words, never a fragment)."""
     line = document.line_at(offset)
     excerpt = clean(sentence_around(line.text, offset - document.starts[line.number - 1]))
-    return Found(value, line.number, line.page, excerpt, uncertain, why)
+    return Found(value, line.number, line.page, excerpt, uncertain, why, offset)
 
 
 SENTENCE_END = re.compile(r"[.!?][\'’\"”)]?(?=\s+[\'‘\"“(]?[A-Z0-9])")

@@ -24,7 +24,7 @@ ASPECTS = [
 SAMPLE = re.compile(r"\b(?:of|in|sample of) (?:the )?(?P<sample>\d{2,4}) (?:cases|case files|inspected cases)\b", re.I)
 QUALIFIER = r"(?:more than|over|almost|nearly|around|about|approximately|fewer than|less than|just under|up to)"
 CASELOAD = re.compile(
-    rf"\b(?:supervis\w*|manag\w*|works with|looks? after|looking after|responsible for)\s+(?:the\s+)?"
+    rf"\b(?:supervis\w*|manag\w*|works with|looks? after|looking after|responsible for)\s+(?:the\s+)?(?:a total of\s+)?"
     rf"(?P<figure>(?:{QUALIFIER}\s+)?\d{{1,3}}(?:,\d{{3}})+)\s+"
     r"(?P<who>(?:[\w-]+\s+){0,4}?(?:people|offenders|individuals|service users|cases|criminals|convicts))\b",
     re.I,
@@ -73,7 +73,7 @@ PUBLISHED = [
         # "Date published: 04 April 2019"; an action plan's "Report Published: 14 January 2020"
         rf"(?:Date|Report) published: {DAY_MONTH_YEAR}",
         rf"report published in (?P<month>{MONTHS}) (?P<year>\d{{4}})",
-        rf"\bpublished on {DAY_MONTH_YEAR}",
+        rf"\bpublished on (?:the )?{DAY_MONTH_YEAR}",
         # "Today's (29 June 2017) probation inspectors' report on South Yorkshire"
         rf"\bToday[’']s \((?:\w+day,? )?{DAY_MONTH_YEAR}\)[^.]{{0,60}}\breport\b",
     )
@@ -90,11 +90,12 @@ COVER = re.compile(
 
 def read_dates(document, extraction):
     fields, text = extraction.fields, document.text
-    for pattern in PUBLISHED:
-        match = pattern.search(text)
-        if match and "published" not in fields:
-            value = month_value(match["month"], match["year"], match.groupdict().get("day"))
-            fields["published"] = found_at(document, match.start(), value)
+    for match in (match for pattern in PUBLISHED for match in pattern.finditer(text)):
+        value = month_value(match["month"], match["year"], match.groupdict().get("day"))
+        if "published" not in fields and extraction.keeps(published := found_at(document, match.start(), value)):
+            fields["published"] = published  # the first date stated of this inspection's report
+    if "published" not in fields:
+        read_dateline_today(document, extraction)
     read_cover_date(document, fields)
     for sentence in sentences_with_offsets(text):
         if "fieldwork_start" in fields or PREVIOUS.search(sentence.text):
@@ -111,6 +112,44 @@ def read_dates(document, extraction):
             )
     if "fieldwork_start" not in fields:
         read_loose_fieldwork(document, fields)
+
+
+# A news page's dateline, a line of its own near the top: "Thursday, 20th April 2017, 12:00 pm", "22 Sep 2016".
+DATELINE = re.compile(
+    r"^\s*(?:[A-Z][a-z]+day,?\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Z][a-z]{2,8})\.?,?\s+"
+    r"(?P<year>20\d\d)(?:,?\s+\d{1,2}[:.]\d{2}\s*(?:am|pm)?)?\s*$",
+    re.M,
+)
+# "has today released its findings", "the inspection report ... published today (Thursday 22 September)"
+TODAY = re.compile(
+    r"\b(?:published|released)\s+(?:earlier\s+)?today\b(?:\s*\((?:\w+day,?\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+    rf"\s+(?P<month>{MONTHS})\))?|\b(?:has|have)\s+today\s+(?:published|released)\b",
+    re.I,
+)
+FULL_MONTHS = {name[:3].lower(): name for name in MONTHS.split("|")}
+
+
+def read_dateline_today(document, extraction):
+    """A report a news page says came out 'today': the day is the page's dateline (among its first lines,
+    never an 'Updated' one), and a day and month the text gives in brackets must agree with it. Uncertain:
+    the page's date, not the report's own."""
+    text = document.text
+    dateline = DATELINE.search(text, 0, len(text) if text.count("\n") < 12 else document.starts[12])
+    month = FULL_MONTHS.get(dateline["month"][:3].lower()) if dateline else None
+    if not month or not month.lower().startswith(dateline["month"].lower()):  # "Sep", "Sept", "September"
+        return
+    for sentence in sentences_with_offsets(text):
+        today = TODAY.search(sentence.text)
+        if not today or not re.search(r"\b(?:report|findings|inspection)\b", sentence.text, re.I):
+            continue
+        if today["day"] and (int(today["day"]), today["month"].lower()) != (int(dateline["day"]), month.lower()):
+            return
+        value = month_value(month, dateline["year"], dateline["day"])
+        why = "the day is the page's dateline; the text says the report came out 'today'"
+        found = found_at(document, sentence.start + today.start(), value, True, why)
+        if extraction.keeps(found):
+            extraction.fields["published"] = found
+        return
 
 
 def read_cover_date(document, fields):
@@ -183,7 +222,9 @@ OTHER_FACTS = [
             rf"|\bOn average, [\w\s]{{0,40}}?\b(?:managing|responsible for|holding|had) {figure('figure3')} cases\b"
             # "some officers were responsible for up to 80 cases"
             rf"|\b(?:officers|practitioners|staff)\s+(?:were\s+|are\s+|now\s+)*(?:responsible for|managing|holding)"
-            rf" {figure('figure4')} cases\b)",
+            rf" {figure('figure4')} cases\b"
+            # "with many having to supervise more than 70 people"
+            rf"|\b(?:having|had|have|has)\s+to\s+(?:supervise|manage)\s+{figure('figure5')}\s+(?:people|offenders|cases)\b)",
             re.I,
         ),
     ),
@@ -223,7 +264,9 @@ OTHER_FACTS.append(
         re.compile(
             rf"\b{FIGURE} (?:unfilled |vacant |probation officer |staff )*vacancies\b"
             # "there are 102 roles to fill", "a 20% shortfall in the number of probation officers, around 140 posts"
-            rf"|\b{figure('figure2')} (?:roles|posts) to fill\b|\b(?:shortfall|gap)\b[^.;]{{0,60}}?,\s*{figure('figure3')} posts\b",
+            rf"|\b{figure('figure2')} (?:roles|posts) to fill\b|\b(?:shortfall|gap)\b[^.;]{{0,60}}?,\s*{figure('figure3')} posts\b"
+            # "a shortfall of 102 probation officers"
+            rf"|\bshortfall of {figure('figure4')} (?:probation officers|officers|practitioners|staff|posts)\b",
             re.I,
         ),
     )
@@ -236,7 +279,10 @@ OTHER_FACTS.append(
         "%",
         re.compile(
             rf"\b{FIGURE}(?: per ?cent|%) (?:shortfall|gap) in (?:the number of |expected )?(?:probation officers"
-            rf"|staffing(?: levels)?|staff)\b|\bvacancy rate of {figure('figure2')}(?: per ?cent|%)",
+            rf"|staffing(?: levels)?|staff)\b|\bvacancy rate of {figure('figure2')}(?: per ?cent|%)"
+            # "About 16per cent of probation officer posts are vacant"
+            rf"|\b{figure('figure3')}\s*(?:per ?cent|%) of (?:probation officer |staff |practitioner )?posts (?:are|were)"
+            r" (?:vacant|unfilled)\b",
             re.I,
         ),
     )
@@ -250,7 +296,9 @@ def read_other_facts(document, extraction):
         for metric, label, unit, pattern in OTHER_FACTS:
             for match in pattern.finditer(sentence.text):
                 group = next(
-                    name for name in ("figure", "figure2", "figure3", "figure4") if match.groupdict().get(name)
+                    name
+                    for name in ("figure", "figure2", "figure3", "figure4", "figure5")
+                    if match.groupdict().get(name)
                 )
                 figure = parse_qualified_number(match[group])
                 if figure.value is None:
@@ -275,11 +323,19 @@ def stated_before(extraction, fact):
     return any(all(found.value.get(key) == fact[key] for key in same) for found in extraction.facts)
 
 
+# "There are almost 4,000 people under probation each year" (not "... in England and Wales", nor "nationally")
+UNDER_PROBATION = re.compile(
+    rf"(?P<figure>(?:{QUALIFIER}\s+)?\d{{1,3}}(?:,\d{{3}})+)\s+(?P<who>people|offenders|individuals)\s+(?:are\s+|were\s+)?"
+    r"under\s+probation\b(?!\s+(?:supervision\s+)?(?:in|across)\s+England)(?![^.;]{0,30}\bnationally\b)",
+    re.I,
+)
+
+
 def read_caseload(document, extraction):
     for sentence in sentences_with_offsets(document.text):
         if PREVIOUS.search(sentence.text):
             continue
-        for match in CASELOAD.finditer(sentence.text):
+        for match in (found for pattern in (CASELOAD, UNDER_PROBATION) for found in pattern.finditer(sentence.text)):
             figure = parse_qualified_number(match["figure"])
             period = PERIOD.search(sentence.text)
             fact = {

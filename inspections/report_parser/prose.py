@@ -34,6 +34,11 @@ ALL_OF_A_LIST = re.compile(r"\b(?:were|are|have been|had been)\s+(?:all|each)\s*
 # "A report ... concluded they required improvement": the pronoun stands for the provider, most
 # likely, but the text does not name it where it rates it.
 PRONOUN_SUBJECT = re.compile(r"\b(?:concluded|found|said|says|decided|ruled)\s+(?:that\s+)?(?:it|they)\s*$", re.I)
+# "your reporting of the Inspectorate of Probation audit findings is accurate in 'requiring improvement'":
+# the inspection's findings given as a quoted rating word (uncertain: the provider is not what is rated).
+FINDINGS = re.compile(
+    r"\b(?:inspection|inspectorate|inspectors?|report|audit)(?:['’]s)?\s+(?:findings|verdict)\b", re.I
+)
 # An unquoted rating word followed by anything else is an adjective ("good work", "good-quality").
 ALLOWED_NEXT = re.compile(
     r"\s*(?:$|[,.;:!?)–—]|\s-\s|(?:for|in|by|at|on|overall|and|but|after|with|since|according|rating|ratings|mark"
@@ -46,9 +51,9 @@ CLAUSE_BREAK = re.compile(
     r"[;:]\s|,\s*(?:but|though|although|however|despite)\b|\b(?:but|despite|while|whilst|whereas)\b", re.I
 )
 PREVIOUS = re.compile(
-    r"last inspect|previous(?:ly)?\b|last (?:\w+ )?(?:visit|year|time|inspection)|since (?:our|the|its) last|at that time"
+    r"last inspect|previous(?:ly)?\b(?!\s+(?:owners?|management|operators?|providers?|contracts?)\b)|last (?:\w+ )?(?:visit|year|time|inspection)|since (?:our|the|its) last|at that time"
     r"|\bhad been (?:rated|judged|assessed)"
-    r"|when we inspected|in the past|earlier inspection|first inspection|(?<!-)\bup from|\b(?:\w+ )?years? ago\b"
+    r"|when we inspected|in the past(?! (?:\d+|twelve|few) (?:months|years))|earlier inspection|first inspection|(?<!-)\bup from|\b(?:\w+ )?years? ago\b"
     r"|compared (?:to|with)|\bin 20\d\d, when\b",
     re.I,
 )
@@ -62,11 +67,12 @@ CURRENT, OTHERS = (
     )
 )
 COUNT = re.compile(
-    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|half|most|several|some|many|all|\d+)\b"
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|half|most|several|some|many|all|(?!(?:19|20)\d\d\b)\d+)\b"
     r"(?:\s+(?:of|out of)\b)?[^.;]{0,40}?\b(?:aspects|areas|standards|these|those|them|components|categories"
     r"|CRCs?|divisions?|providers?|probation services|of work)\b",
     re.I,
 )
+# (A year is no count: "since 2015 and its Hampshire & Isle of Wight CRC".)
 # "three probation services improving their overall rating", "just one CRC was rated 'good'": a
 # statement about several providers, or one of them unnamed, is about none of them in particular.
 SEVERAL_PROVIDERS = re.compile(
@@ -291,6 +297,8 @@ def subject_of(reading):
         return "overall", ""
     if PRONOUN_SUBJECT.search(reading.clause) and not reading.tail.strip(" '’\"”.!"):
         return "overall", "the text rates 'it' or 'they', not the provider by name"
+    if reading.match["close"] and FINDINGS.search(reading.clause) and re.match(r"\s*[,.;]", reading.tail):
+        return "overall", "the text gives the inspection's findings as this rating, not the provider's rating by name"
     return None, ""
 
 
@@ -384,10 +392,15 @@ def give(document, extraction, reading, subject, why):
 
 
 def settle(document, extraction, values, key, reading, unsure):
-    """Keep a reading; two that disagree are both left for an editor (and the first one is dropped)."""
+    """Keep a reading; two that disagree are both left for an editor (and the first one is dropped). One
+    stated of another provider is no reading of this inspection, in agreement or not."""
+    reading_found = found_at(document, reading.offset, reading.rating, bool(unsure), unsure)
     existing = values.get(key)
-    if key in extraction.disputed:
+    if key in extraction.disputed or not extraction.keeps(reading_found):
         return
+    attribution = extraction.attribution
+    if existing and attribution and attribution.of_two(existing.offset, reading.offset):
+        return  # said of two providers: no conflict, and neither is kept once all is read (attribution.py)
     if existing and existing.value != reading.rating:
         extraction.conflicts.append(
             f"{'the overall rating' if key == 'overall' else key}: the text says '{existing.value}' "
@@ -397,7 +410,7 @@ def settle(document, extraction, values, key, reading, unsure):
         extraction.disputed.add(key)
         del values[key]
     elif existing is None or (existing.uncertain and not unsure):
-        values[key] = found_at(document, reading.offset, reading.rating, bool(unsure), unsure)
+        values[key] = reading_found
 
 
 def keep_previous(document, extraction, reading, subject, before):

@@ -48,9 +48,20 @@ class Mention:
     full: bool = False  # the provider's full catalogue name ("Essex Community Rehabilitation Company")
 
 
+# The usual short forms of county names ("Staffs & West Mids CRC").
+SHORT_FORMS = {
+    "staffs": "staffordshire", "mids": "midlands", "yorks": "yorkshire", "lincs": "lincolnshire",
+    "northants": "northamptonshire", "glos": "gloucestershire", "notts": "nottinghamshire",
+    "leics": "leicestershire", "beds": "bedfordshire", "herts": "hertfordshire", "cambs": "cambridgeshire",
+    "lancs": "lancashire", "wilts": "wiltshire", "warks": "warwickshire", "derbys": "derbyshire",
+    "hants": "hampshire",
+}  # fmt: skip
+
+
 def words(text):
     text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # "ManchesterCommunity" -> "Manchester Community"
-    return [word for word in re.findall(r"[a-z0-9]+", text.lower().replace("&", " and ")) if word not in KIND_WORDS]
+    found_words = re.findall(r"[a-z0-9]+", text.lower().replace("&", " and "))
+    return [SHORT_FORMS.get(word, word) for word in found_words if word not in KIND_WORDS]
 
 
 def name_sets(providers):
@@ -99,6 +110,8 @@ def mentions(document, catalogue):
     found_mentions = []
     for kind, pattern in MARKERS:
         for marker in pattern.finditer(text):
+            if SAVED_HEADER.match(text, text.rfind("\n", 0, marker.start()) + 1):
+                continue  # "Publisher: Humberside, Lincolnshire & North Yorkshire CRC": who published, not whom
             readings = read_mention(text, marker, kind, catalogue)
             if readings:
                 in_title = any(0 <= marker.start() - end <= 160 for end in titles)
@@ -232,15 +245,46 @@ def title_of(text):
     return title if rest.strip() and len(title) <= 200 else ""
 
 
-def names_its_place(text, slug, catalogue):
-    """The words name a place only this provider's names hold among providers of its kind ("Suffolk",
-    "Wales"): words shared with another ("West", "Yorkshire") or short ones ("BGSW") do not count."""
-    kind = kind_of(slug, catalogue)
-    own = set().union(*(names for provider, sets in catalogue if provider.slug == slug for names in sets))
-    others = set().union(
-        *(names for provider, sets in catalogue if provider.kind == kind and provider.slug != slug for names in sets)
+def places_held(catalogue, kind=None):
+    """{place: slug}: the place words of a provider's names ("Cheshire and Greater Manchester": "Cheshire",
+    "Manchester"), each held by one provider only (of `kind`, when given), of 4 letters or more. Words
+    that only qualify a place ("Greater", "Isle", "West") are everyday words alone ("at greater risk"),
+    and a word that begins another ("Yorks": Yorkshire) is no one's."""
+    held = {}
+    for provider, _ in catalogue:
+        for name in provider.names if kind in (None, provider.kind) else ():
+            for word in re.findall(r"[A-Z][A-Za-z]{3,}", ORGANISATION_WORDS.sub(" ", name)):
+                held.setdefault(word, set()).add(provider.slug)
+    return {
+        word: next(iter(slugs))
+        for word, slugs in held.items()
+        if len(slugs) == 1 and word not in QUALIFIERS
+        and not any(other != word and other.startswith(word) for other in held)
+    }  # fmt: skip
+
+
+QUALIFIERS = {"Greater", "Isle", "North", "South", "East", "West", "Central", "Valley"}
+ORGANISATION_WORDS = re.compile(
+    r"\b(?:Community Rehabilitation Company|CRC|division of the National Probation Service|National Probation"
+    r" Service|NPS|division)\b"
+)
+
+
+def places_in(text, places):
+    """[(offset, slug)]: each place written in the text as the proper name it is (capitals and all);
+    "England and Wales" is the jurisdiction, not Wales."""
+    text = text.replace("England and Wales", "England and -----")
+    return sorted(
+        (match.start(), places[match.group(0)])
+        for match in re.finditer(r"(?<![\w-])[A-Z][A-Za-z]{3,}(?![\w-])", text)
+        if match.group(0) in places
     )
-    return any(len(word) >= 4 for word in (own - others) & set(words(text)))
+
+
+def names_its_place(text, slug, catalogue):
+    """The text names a place only this provider's names hold among providers of its kind ("Suffolk",
+    "Wales"): places shared with another ("South West") or short names ("BGSW") do not count."""
+    return any(owner == slug for _, owner in places_in(text, places_held(catalogue, kind_of(slug, catalogue))))
 
 
 LOOKED_FOR = (
@@ -290,22 +334,16 @@ def named_by_area(document, catalogue):
     text = document.text
     if dict(MARKERS)["NPS"].search(text):
         return None
-    owners = {}
-    for provider, sets in catalogue:
-        for word in set().union(*sets):
-            owners.setdefault(word, set()).add(provider.slug)
     crcs = {provider.slug for provider, _ in catalogue if provider.kind == "CRC"}
-    place_of = {word: slugs.pop() for word, slugs in owners.items() if len(slugs) == 1 and len(word) >= 4}
-    place_of = {word: slug for word, slug in place_of.items() if slug in crcs}
+    places = {place: slug for place, slug in places_held(catalogue).items() if slug in crcs}
     start = opening(text)[0]
-    offsets = {place_of[word]: start for word in words(title_of(text)) if word in place_of}
-    for places in PLACE_LIST.finditer(text):
-        if OPERATOR.search(text[max(0, places.start() - 20) : places.start()]):
+    offsets = {slug: start for _, slug in places_in(title_of(text), places)}
+    for listing in PLACE_LIST.finditer(text):
+        if OPERATOR.search(text[max(0, listing.start() - 20) : listing.start()]):
             continue  # "run by Kent, Surrey and Sussex CRC": the operator
-        listed = [place_of.get(word) for word in words(places.group(0))]
-        slugs = set(filter(None, listed))
-        if len(slugs) == 1 and listed.count(next(iter(slugs))) >= 3:
-            offsets.setdefault(slugs.pop(), places.start())
+        listed = [slug for _, slug in places_in(listing.group(0), places)]
+        if len(set(listed)) == 1 and len(listed) >= 3:
+            offsets.setdefault(listed[0], listing.start())
     if len(offsets) != 1:
         return None
     (slug, offset), why = next(iter(offsets.items())), "the text names the CRC's area, not the CRC"
@@ -347,3 +385,43 @@ def decide(document, exact, why, named=(), catalogue=()):
         named = ", ".join(f"{slug} ({len(places)}x)" for slug, places in ranked[:4])
         return None, f"no one provider stands out (named: {named}): {LOOKED_FOR}"
     return found_at(document, places[0].offset, slug, bool(why), why), ""
+
+
+# A CRC named by its area alone ("West Yorkshire – run by Purple Futures", "a service in Merseyside",
+# "(DDC)"): one of its catalogue names without the marker words, as written (capitals and all). Names
+# an NPS division shares ("London", "Wales") and a place before another body ("Essex Police") name no CRC.
+CRC_WORDS = re.compile(r"\b(?:Community Rehabilitation Company|CRC)\b")
+PLACE_SEPARATOR = r"(?:\s*,\s*|\s*&\s*|\s+and\s+|\s+)(?:the\s+)?"
+ANOTHER_BODY = r"(?!\s+(?:Police|Constabulary|County|Council|Probation Trust|Fire|NHS|University|Youth)\b)"
+
+
+def bare_names(catalogue):
+    """[(slug, pattern)]: each CRC's names as an area alone."""
+    nps_names = [names for provider, sets in catalogue if provider.kind == "NPS" for names in sets]
+    patterns = []
+    for provider, _ in catalogue:
+        if provider.kind != "CRC":
+            continue
+        for name in dict.fromkeys(CRC_WORDS.sub(" ", name).strip(" ,") for name in provider.names):
+            tokens = [token for token in re.findall(r"[A-Za-z]+", name) if token.lower() not in ("and", "the")]
+            if len("".join(tokens)) < 3 or any(set(words(name)) <= names for names in nps_names):
+                continue
+            body = PLACE_SEPARATOR.join(re.escape(token) for token in tokens)
+            patterns.append((provider.slug, re.compile(rf"(?<![\w-]){body}(?![\w-]){ANOTHER_BODY}")))
+    return patterns
+
+
+def namings(document, providers):
+    """[(offset, frozenset of slugs)]: every place the text names a provider, by its name before a CRC or
+    NPS marker (a naming that could be several providers holds them all) or, for a CRC, by its area
+    alone; the saved copy's header lines (URL, Kind, Publisher) are not the text's own words."""
+    catalogue = name_sets(providers)
+    text = document.text
+    header = [line for line in re.finditer(r"^.*$", text, re.M) if SAVED_HEADER.match(line.group(0).strip())]
+    found_namings = [(m.offset, frozenset(slug for slug, _ in m.matches)) for m in mentions(document, catalogue)]
+    for slug, pattern in bare_names(catalogue):
+        found_namings += [(match.start(), frozenset([slug])) for match in pattern.finditer(text)]
+    kept = [
+        (offset, slugs) for offset, slugs in found_namings if not any(h.start() <= offset < h.end() for h in header)
+    ]
+    return sorted(kept, key=lambda naming: naming[0])
