@@ -46,6 +46,8 @@ class ProviderNameField(forms.CharField):
     when a value is given, none otherwise."""
 
     widget = forms.TextInput(attrs={"placeholder": "Any provider: type part of a name"})
+    # The providers a typed name could mean, when it means more than one: the page offers each.
+    candidates = ()
 
     def clean(self, value):
         text = super().clean(value)
@@ -67,7 +69,8 @@ class ProviderNameField(forms.CharField):
             return named[0] if len(named) == 1 else found[0]
         if not found:
             raise ValidationError(f"No provider is called {text!r}: type part of a provider's name.")
-        names = ", ".join(p.name for p in found[:MAX_PROVIDERS_NAMED])
+        self.candidates = found[:MAX_PROVIDERS_NAMED]
+        names = ", ".join(p.name for p in self.candidates)
         more = " and more" if len(found) > MAX_PROVIDERS_NAMED else ""
         raise ValidationError(f"{text!r} names several providers ({names}{more}): type more of the name.")
 

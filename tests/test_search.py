@@ -214,6 +214,9 @@ class SearchPageTests(CatalogueMixin, TestCase):
         several = self.get(q="supervision", provider="cheshire")
         self.assertContains(several, "names several providers", status_code=400)
         self.assertContains(several, "Cheshire North CRC", status_code=400)
+        # Each provider the name could mean is offered as a search of its own, the words kept.
+        self.assertContains(several, 'href="?provider=cgm-north&amp;q=supervision"', status_code=400)
+        self.assertContains(several, 'href="?provider=cgm-crc&amp;q=supervision"', status_code=400)
         self.assertEqual(self.get(q="supervision", provider="cgm-crc").status_code, 200)
         self.assertContains(self.get(q="cases", provider="no-such"), "No provider is called", status_code=400)
 
