@@ -737,7 +737,9 @@ class SixthRoundQualifierTests(SimpleTestCase):
                 self.assertEqual(self.facts(text), [])
 
     def test_a_qualified_count_of_providers_or_percentage_is_no_exact_value(self):
-        counts = read("HM Inspectorate of Probation said nearly eight out of 10 CRCs inspected were rated 'Inadequate' for case supervision.").facts
+        counts = read(
+            "HM Inspectorate of Probation said nearly eight out of 10 CRCs inspected were rated 'Inadequate' for case supervision."
+        ).facts
         self.assertEqual(counts, [])
         scores = read(
             "HM Inspectorate of Probation said in the CRC the assessment of risk of harm in the planning standard (2.2) was sufficient in almost 50 per "
@@ -749,3 +751,51 @@ class SixthRoundQualifierTests(SimpleTestCase):
         for words in ("as many as", "more than", "nearly", "around", "about", "almost", "up to", "over", "less than"):
             with self.subTest(words):
                 self.assertNotEqual(parse_qualified_number(f"{words} 5").qualifier, "exact")
+
+
+class SixthRoundRatingsTests(SimpleTestCase):
+    """Ratings of one of an owner's several CRCs, named between dashes or in brackets, and of "the company"
+    (batch H, the sixth round), each tied to the provider the text names or to none."""
+
+    def overall(self, text, subject=None):
+        found = read(f"Kind: news\n\n{text}\n", subject).fields.get("overall")
+        return found.value if found else None
+
+    def test_one_of_an_owners_crcs_named_between_dashes_or_in_brackets(self):
+        for text in (
+            "A report from HM Inspectorate of Probation rated one of Seetec’s CRCs – Kent, Surrey and Sussex – as "
+            "“requires improvement”.",
+            "HM Inspectorate of Probation rated one of the company's CRCs (Dorset, Devon and Cornwall CRC) "
+            "'inadequate'.",
+            "Inspectors rated one of Sodexo's CRCs - Essex - as 'inadequate'.",
+        ):
+            with self.subTest(text):
+                self.assertIsNotNone(self.overall(text))
+
+    def test_one_of_several_crcs_not_named_as_one_provider_is_no_ones(self):
+        for text in (
+            "HM Inspectorate of Probation rated one of Working Links' CRCs 'inadequate'. Its CRCs are Wales CRC "
+            "and Dorset, Devon and Cornwall CRC.",
+            "HM Inspectorate of Probation rated one of its CRCs – the one in the south-west – as 'inadequate', "
+            "said Dorset, Devon and Cornwall CRC's union.",
+            "HM Inspectorate of Probation rated one of Working Links' CRCs – Wales or Dorset, Devon and Cornwall "
+            "CRC – as 'inadequate'.",
+        ):
+            with self.subTest(text):
+                self.assertIsNone(self.overall(text))
+
+    def test_the_company_is_the_crc_only_where_the_text_ties_it_to_that_one_crc(self):
+        tied = (
+            "HM Inspectorate of Probation looked at Dorset, Devon and Cornwall, run by community rehabilitation "
+            "company Working Links.\n\nMs Stacey branded the company “inadequate,” the lowest possible rating."
+        )
+        self.assertEqual(self.overall(tied), "Inadequate")
+        owner_of_several = (
+            "HM Inspectorate of Probation looked at Dorset, Devon and Cornwall CRC. Working Links, which runs three "
+            "CRCs, has collapsed.\n\nMs Stacey branded the company “inadequate,” the lowest possible rating."
+        )
+        self.assertIsNone(self.overall(owner_of_several))
+        extraction = read(f"Kind: news\n\n{owner_of_several}\n")
+        self.assertIn("a company that runs several CRCs", " ".join(extraction.notes))
+        named = owner_of_several.replace("branded the company", "branded the Dorset, Devon and Cornwall CRC")
+        self.assertEqual(self.overall(named), "Inadequate")
