@@ -4,6 +4,7 @@ and the provider a text opens with. Each test is written as other texts put it, 
 
 from django.test import SimpleTestCase
 
+from inspections.quantities import parse_qualified_number
 from inspections.report_parser import parse_report, read_document
 from inspections.report_parser.catalogue import bundled_catalogue
 
@@ -696,3 +697,105 @@ class FifthRoundFiguresTests(SimpleTestCase):
         ):
             with self.subTest(text):
                 self.assertEqual(self.facts(text), [("individuals-supervised", "exact", 28750)])
+
+
+class SixthRoundQualifierTests(SimpleTestCase):
+    """A figure is never read as exact when a qualifier stands beside it: the qualifier maps to the project's
+    set (exact, about, more_than, less_than, almost, at_least, up_to) or the figure is not read."""
+
+    def facts(self, text):
+        facts = read(f"HM Inspectorate of Probation said: {text}").facts
+        return [(f.value["metric"], f.value["qualifier"], f.value["number"]) for f in facts]
+
+    def test_qualifiers_the_set_can_say_are_kept(self):
+        cases = [
+            ("Some officers at the CRC were handling as many as 168 cases each.", ("up_to", 168)),
+            ("Officers at the CRC were managing in excess of 90 cases each.", ("more_than", 90)),
+            ("Officers at the CRC were managing well over 90 cases each.", ("more_than", 90)),
+            ("Officers at the CRC were managing upwards of 90 cases each.", ("more_than", 90)),
+            ("Officers at the CRC were managing just under 90 cases each.", ("almost", 90)),
+            ("Officers at the CRC were managing the best part of 90 cases each.", ("almost", 90)),
+            ("Officers at the CRC were managing no fewer than 90 cases each.", ("at_least", 90)),
+            ("Officers at the CRC were managing some 90 cases each.", ("about", 90)),
+            ("The CRC supervises in the region of 6,000 offenders.", ("about", 6000)),
+        ]
+        for text, (qualifier, number) in cases:
+            with self.subTest(text):
+                self.assertEqual([fact[1:] for fact in self.facts(text)], [(qualifier, number)])
+
+    def test_a_figure_qualified_in_words_the_set_cannot_say_is_not_read(self):
+        for text in (
+            "Officers at the CRC were handling as few as 12 cases each.",
+            "Officers at the CRC were handling between 80 and 100 cases each.",
+            "Officers at the CRC were handling 80 to 100 cases each.",
+            "Officers at the CRC were handling 80-odd cases each.",
+            "Officers at the CRC were handling 80 or more cases each.",
+            "Officers at the CRC were handling an estimated 80 cases each.",
+            "The CRC supervises 6,000 or so offenders.",
+        ):
+            with self.subTest(text):
+                self.assertEqual(self.facts(text), [])
+
+    def test_a_qualified_count_of_providers_or_percentage_is_no_exact_value(self):
+        counts = read(
+            "HM Inspectorate of Probation said nearly eight out of 10 CRCs inspected were rated 'Inadequate' for case supervision."
+        ).facts
+        self.assertEqual(counts, [])
+        scores = read(
+            "HM Inspectorate of Probation said in the CRC the assessment of risk of harm in the planning standard (2.2) was sufficient in almost 50 per "
+            "cent of cases."
+        ).scores
+        self.assertEqual(scores, [])
+
+    def test_every_qualifier_the_corpus_labels_maps_to_the_set(self):
+        for words in ("as many as", "more than", "nearly", "around", "about", "almost", "up to", "over", "less than"):
+            with self.subTest(words):
+                self.assertNotEqual(parse_qualified_number(f"{words} 5").qualifier, "exact")
+
+
+class SixthRoundRatingsTests(SimpleTestCase):
+    """Ratings of one of an owner's several CRCs, named between dashes or in brackets, and of "the company"
+    (batch H, the sixth round), each tied to the provider the text names or to none."""
+
+    def overall(self, text, subject=None):
+        found = read(f"Kind: news\n\n{text}\n", subject).fields.get("overall")
+        return found.value if found else None
+
+    def test_one_of_an_owners_crcs_named_between_dashes_or_in_brackets(self):
+        for text in (
+            "A report from HM Inspectorate of Probation rated one of Seetec’s CRCs – Kent, Surrey and Sussex – as "
+            "“requires improvement”.",
+            "HM Inspectorate of Probation rated one of the company's CRCs (Dorset, Devon and Cornwall CRC) "
+            "'inadequate'.",
+            "Inspectors rated one of Sodexo's CRCs - Essex - as 'inadequate'.",
+        ):
+            with self.subTest(text):
+                self.assertIsNotNone(self.overall(text))
+
+    def test_one_of_several_crcs_not_named_as_one_provider_is_no_ones(self):
+        for text in (
+            "HM Inspectorate of Probation rated one of Working Links' CRCs 'inadequate'. Its CRCs are Wales CRC "
+            "and Dorset, Devon and Cornwall CRC.",
+            "HM Inspectorate of Probation rated one of its CRCs – the one in the south-west – as 'inadequate', "
+            "said Dorset, Devon and Cornwall CRC's union.",
+            "HM Inspectorate of Probation rated one of Working Links' CRCs – Wales or Dorset, Devon and Cornwall "
+            "CRC – as 'inadequate'.",
+        ):
+            with self.subTest(text):
+                self.assertIsNone(self.overall(text))
+
+    def test_the_company_is_the_crc_only_where_the_text_ties_it_to_that_one_crc(self):
+        tied = (
+            "HM Inspectorate of Probation looked at Dorset, Devon and Cornwall, run by community rehabilitation "
+            "company Working Links.\n\nMs Stacey branded the company “inadequate,” the lowest possible rating."
+        )
+        self.assertEqual(self.overall(tied), "Inadequate")
+        owner_of_several = (
+            "HM Inspectorate of Probation looked at Dorset, Devon and Cornwall CRC. Working Links, which runs three "
+            "CRCs, has collapsed.\n\nMs Stacey branded the company “inadequate,” the lowest possible rating."
+        )
+        self.assertIsNone(self.overall(owner_of_several))
+        extraction = read(f"Kind: news\n\n{owner_of_several}\n")
+        self.assertIn("a company that runs several CRCs", " ".join(extraction.notes))
+        named = owner_of_several.replace("branded the company", "branded the Dorset, Devon and Cornwall CRC")
+        self.assertEqual(self.overall(named), "Inadequate")

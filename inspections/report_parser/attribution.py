@@ -28,6 +28,16 @@ KIND_REFERENCE = {
     "CRC": re.compile(r"\bthe (?:CRC|company|Community Rehabilitation Company)\b(?!s)", re.I),
     "NPS": re.compile(r"\bthe (?:regional )?division\b(?!s)", re.I),
 }
+# "Working Links, which operates three Community Rehabilitation Companies", "its three 'community rehabilitation
+# companies'", "all of its CRCs": the text speaks of a company that runs several CRCs, so "the company" may be
+# that owner and is tied to no one CRC by the words alone (a CRC named in or just before the sentence still is).
+OWNER_OF_SEVERAL = re.compile(
+    r"\b(?:owns|owned|operates|operated|runs|ran|run|with|its|their|awarded)\s+(?:all of its\s+)?(?:\w+\s+){0,2}"
+    r"[‘'“\"]?(?:CRCs|Community Rehabilitation Companies|contracts to run)\b"
+    r"|\b(?:CRCs|Community Rehabilitation Companies)\b[^.;]{0,30}?\b(?:it|they) (?:owns|runs|operates)\b"
+    r"|\b(?:CRCs|Community Rehabilitation Companies)\s+under\b",
+    re.I,
+)
 # Field values a reading states of an inspection (the others name the document or the provider).
 VALUE_FIELDS = ("overall", "published", "fieldwork_start", "cover_date", "lead_inspector", "chief_inspector")
 
@@ -70,13 +80,26 @@ class Attribution:
                 clause_end = stop.start()
                 break
         named = self.names_in(clause_start, clause_end) or self.names_in(start, end)
-        kind = next((kind for kind, words in KIND_REFERENCE.items() if words.search(self.text, start, end)), None)
+        reference = {kind: words.search(self.text, start, end) for kind, words in KIND_REFERENCE.items()}
+        kind = next((kind for kind, found in reference.items() if found), None)
         if not named and self.secondary:
             named = self.named_before(index, kind)
+        if kind == "CRC" and self.owner_meant(reference["CRC"]):
+            kind = None
         if not named and kind:
             of_kind = {slug for slug in self.everyone if self.kinds.get(slug) == kind}
             named = frozenset(of_kind) if len(of_kind) == 1 else named
         return named
+
+    def owner_meant(self, reference):
+        """Whether "the company" (a KIND_REFERENCE match) may mean the owner of several CRCs the text speaks of."""
+        return bool(reference and reference[0].lower().endswith("company") and OWNER_OF_SEVERAL.search(self.text))
+
+    def company_untied(self, offset):
+        """A value of "the company", tied to no provider, in a text about an owner of several CRCs."""
+        sentence = self.sentences[max(0, bisect.bisect_right(self.starts, offset) - 1)]
+        reference = KIND_REFERENCE["CRC"].search(self.text, sentence.start, sentence.start + len(sentence.text))
+        return self.owner_meant(reference) and not self.about(offset)
 
     def of_two(self, offset, other):
         """Whether the values at the two offsets are stated of two providers, each of one."""
@@ -103,6 +126,8 @@ class Attribution:
             return f"the text states it of {', '.join(sorted(about))}"
         if about or not self.secondary:
             return ""
+        if self.company_untied(offset):
+            return "the text speaks of 'the company' and of a company that runs several CRCs, and ties it to none"
         if self.subject is None and self.everyone:
             return f"the text names {', '.join(sorted(self.everyone))} and ties it to none of them"
         others = self.spoken_of - {owner}

@@ -10,6 +10,7 @@ the count itself is read; a denominator ("of the seven") stays in the quoted wor
 
 import re
 
+from inspections.quantities import qualified_beside
 from inspections.report_parser.documents import MONTHS, found_at
 from inspections.report_parser.prose import PREVIOUS, QUOTE, rating_of, sentences_with_offsets
 
@@ -84,6 +85,8 @@ def read_counts(document, extraction):
             continue  # "up from three last year": an earlier inspection's count
         for pattern in COUNTS:
             for match in pattern.finditer(sentence.text):
+                if qualified_beside(sentence.text[: match.start("count")], ""):
+                    continue  # "nearly eight out of 10 CRCs": a count is read only as exact
                 fields = {name: " ".join(value.split()) for name, value in match.groupdict().items() if value}
                 label = fields["noun"][0].upper() + fields["noun"][1:]
                 rating = rating_of(fields["rating"]) if "rating" in fields else EXTREMES.get(fields.get("extreme"))

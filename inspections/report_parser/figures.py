@@ -8,7 +8,7 @@ figure, and never turned into a score. Figures keep their qualifier ("more than 
 
 import re
 
-from inspections.quantities import parse_qualified_number
+from inspections.quantities import QUALIFIER_PATTERN, parse_qualified_number, qualified_beside
 from inspections.report_parser.documents import MONTHS, found_at, month_value
 from inspections.report_parser.prose import PREVIOUS, sentences_with_offsets
 from inspections.report_parser.vocabulary import named_standards, vocabulary
@@ -22,7 +22,7 @@ ASPECTS = [
     ("3", re.compile(r"risks? of harm|(?:other )?people safe|safety of other|public protection", re.I)),
 ]
 SAMPLE = re.compile(r"\b(?:of|in|sample of) (?:the )?(?P<sample>\d{2,4}) (?:cases|case files|inspected cases)\b", re.I)
-QUALIFIER = r"(?:more than|over|almost|nearly|around|about|approximately|fewer than|less than|just under|up to)"
+QUALIFIER = QUALIFIER_PATTERN
 CASELOAD = re.compile(
     rf"\b(?:supervis\w*|manag\w*|works with|looks? after|looking after|responsible for)\s+(?:the\s+)?(?:a total of\s+)?"
     rf"(?P<figure>(?:{QUALIFIER}\s+)?\d{{1,3}}(?:,\d{{3}})+)\s+"
@@ -301,7 +301,7 @@ def read_other_facts(document, extraction):
                     if match.groupdict().get(name)
                 )
                 figure = parse_qualified_number(match[group])
-                if figure.value is None:
+                if figure.value is None or unread_qualifier(sentence.text, match, group):
                     continue
                 period = PERIOD.search(sentence.text)
                 fact = {
@@ -315,6 +315,12 @@ def read_other_facts(document, extraction):
                 }
                 if not stated_before(extraction, fact):
                     extraction.facts.append(found_at(document, sentence.start + match.start(group), fact))
+
+
+def unread_qualifier(text, match, group):
+    """Whether words beside the figure the pattern matched qualify it in a way it did not take in ("as few
+    as 3", "between 80 and 100", "80 or more"): such a figure is not read, never read as exact."""
+    return qualified_beside(text[: match.start(group)], text[match.end(group) :])
 
 
 def stated_before(extraction, fact):
@@ -337,6 +343,8 @@ def read_caseload(document, extraction):
             continue
         for match in (found for pattern in (CASELOAD, UNDER_PROBATION) for found in pattern.finditer(sentence.text)):
             figure = parse_qualified_number(match["figure"])
+            if unread_qualifier(sentence.text, match, "figure"):
+                continue
             period = PERIOD.search(sentence.text)
             fact = {
                 "metric": "individuals-supervised",
@@ -358,7 +366,9 @@ def read_case_percentages(document, extraction, key_questions=(), standards=()):
         for match in PERCENT.finditer(sentence.text):
             offset = sentence.start + match.start("percent")
             code = key_question_of(sentence.text, words)
-            if code and (known is None or code in known):
+            # "almost 50 per cent": a score is a figure as measured, so a qualified one is kept only as worded
+            qualified = qualified_beside(sentence.text[: match.start()], sentence.text[match.end() :])
+            if code and (known is None or code in known) and not qualified:
                 sample = SAMPLE.search(sentence.text)
                 value = {"key_question": code, "percent": match["percent"]}
                 if sample:

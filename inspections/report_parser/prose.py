@@ -11,7 +11,7 @@ an earlier inspection is kept apart, and only when it says when that was.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from inspections.report_parser.documents import found_at, normalise_rating
 from inspections.report_parser.vocabulary import CASE_SUPERVISION, find_standards, named_standards, vocabulary
@@ -78,6 +78,14 @@ COUNT = re.compile(
 SEVERAL_PROVIDERS = re.compile(
     r"\bone of (?:the )?\d+\b|\b(?:\w+|\d+) (?:\([^)]*\) )?(?:of the )?(?:\w+ )?(?:CRCs|probation services|divisions|providers|organisations"
     r"|Community Rehabilitation Companies)\b|\b(?:just|only) one (?:CRC|division|NPS division|probation service)\b",
+    re.I,
+)
+# "rated one of Working Links' CRCs – Dorset, Devon and Cornwall – as 'inadequate'", "one of its CRCs (Wales)":
+# one of several, named between dashes or in brackets. Read only where what is named there is one provider
+# (read_prose_ratings asks the attribution); what is named is then what is rated.
+ONE_OF_NAMED = re.compile(
+    r"\bone of (?:[\w’'&-]+\s+){1,3}?(?:CRCs|Community Rehabilitation Companies|divisions|NPS divisions)"
+    r"\s*(?:[–—]|\s-|\()\s*(?P<named>[^–—()\-.;]{3,80}?)\s*(?:[–—]|-\s|\))",
     re.I,
 )
 # "HM Inspectorate of Probation, which investigates youth offending and probation services, rated ...": the
@@ -265,6 +273,8 @@ def subject_of(reading):
     )
     if four_before or (ALL_FOUR_AFTER.match(reading.tail) and CASE_SUPERVISION.search(reading.tail)):
         return [(code, False) for code in ("2.1", "2.2", "2.3", "2.4")], ""
+    # "one of Working Links' CRCs – Dorset, Devon and Cornwall –": the provider named is what is rated
+    reading = replace(reading, clause=ONE_OF_NAMED.sub(r"the provider \g<named>", reading.clause))
     providers_clause = INSPECTORATE_REMIT.sub(" ", reading.clause)
     if SEVERAL_PROVIDERS.search(providers_clause) or BOTH_KINDS.search(providers_clause):
         return None, ""
@@ -350,7 +360,7 @@ def read_prose_ratings(document, extraction, standards=()):
             if not is_a_rating(reading):
                 continue
             subject, why = subject_of(reading)
-            if subject is None:
+            if subject is None or not one_named(extraction, reading):
                 continue
             if is_previous(reading):
                 keep_previous(document, extraction, reading, subject, all_sentences[max(0, index - 2) : index])
@@ -365,6 +375,20 @@ def read_prose_ratings(document, extraction, standards=()):
             keep_previous(document, extraction, reading, subject, all_sentences[max(0, index - 2) : index])
             continue
         give(document, extraction, reading, subject, why)
+
+
+def one_named(extraction, reading):
+    """False where the clause rates one of several providers and what it names between dashes or in brackets
+    is not one provider ("one of its CRCs – the one in the south-west –"); else True."""
+    apposition = ONE_OF_NAMED.search(reading.clause)
+    if not apposition:
+        return True
+    if re.search(r"\b(?:or|either|nor)\b", apposition["named"], re.I):
+        return False  # "– Wales or Dorset, Devon and Cornwall –": a choice, not the one rated
+    attribution = extraction.attribution
+    start = reading.sentence.start + len(reading.lead) - len(reading.clause) + apposition.start("named")
+    named = attribution.names_in(start, start + len(apposition["named"])) if attribution else frozenset()
+    return len(named) == 1
 
 
 def undated_other(reading, subject, given):
