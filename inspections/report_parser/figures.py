@@ -158,12 +158,15 @@ def read_cover_date(document, fields):
         fields["cover_date"] = found_at(document, cover.start("month"), month_value(cover["month"], cover["year"]))
 
 
+def current_sentences(text):
+    """The text's sentences with their offsets, less those about an earlier inspection."""
+    return (sentence for sentence in sentences_with_offsets(text) if not PREVIOUS.search(sentence.text))
+
+
 def read_loose_fieldwork(document, fields):
     dated = fields.get("published") or fields.get("cover_date")
     published = dated.value[:7] if dated else None
-    for sentence in sentences_with_offsets(document.text):
-        if PREVIOUS.search(sentence.text):
-            continue
+    for sentence in current_sentences(document.text):
         match = next(filter(None, (pattern.search(sentence.text) for pattern in FIELDWORK_LOOSE)), None)
         if not match:
             continue
@@ -289,10 +292,26 @@ OTHER_FACTS.append(
 )
 
 
+def figure_fact(sentence, match, group, metric, label, unit):
+    """The fact of the figure `group` of a match in a sentence, with its qualifier and the period the
+    sentence states; None where words beside the figure qualify it in a way it cannot be read."""
+    figure = parse_qualified_number(match[group])
+    if figure.value is None or unread_qualifier(sentence.text, match, group):
+        return None
+    period = PERIOD.search(sentence.text)
+    return {
+        "metric": metric,
+        "label": label,
+        "value": match[group] + ("%" if unit == "%" else ""),
+        "qualifier": str(figure.qualifier),
+        "number": int(figure.value) if figure.value == int(figure.value) else float(figure.value),
+        "unit": unit,
+        "period": month_value(period[1], period[2]) if period and period[1] else None,
+    }
+
+
 def read_other_facts(document, extraction):
-    for sentence in sentences_with_offsets(document.text):
-        if PREVIOUS.search(sentence.text):
-            continue
+    for sentence in current_sentences(document.text):
         for metric, label, unit, pattern in OTHER_FACTS:
             for match in pattern.finditer(sentence.text):
                 group = next(
@@ -300,20 +319,8 @@ def read_other_facts(document, extraction):
                     for name in ("figure", "figure2", "figure3", "figure4", "figure5")
                     if match.groupdict().get(name)
                 )
-                figure = parse_qualified_number(match[group])
-                if figure.value is None or unread_qualifier(sentence.text, match, group):
-                    continue
-                period = PERIOD.search(sentence.text)
-                fact = {
-                    "metric": metric,
-                    "label": label,
-                    "value": match[group] + ("%" if unit == "%" else ""),
-                    "qualifier": str(figure.qualifier),
-                    "number": int(figure.value) if figure.value == int(figure.value) else float(figure.value),
-                    "unit": unit,
-                    "period": month_value(period[1], period[2]) if period and period[1] else None,
-                }
-                if not stated_before(extraction, fact):
+                fact = figure_fact(sentence, match, group, metric, label, unit)
+                if fact and not stated_before(extraction, fact):
                     extraction.facts.append(found_at(document, sentence.start + match.start(group), fact))
 
 
@@ -338,24 +345,12 @@ UNDER_PROBATION = re.compile(
 
 
 def read_caseload(document, extraction):
-    for sentence in sentences_with_offsets(document.text):
-        if PREVIOUS.search(sentence.text):
-            continue
+    for sentence in current_sentences(document.text):
         for match in (found for pattern in (CASELOAD, UNDER_PROBATION) for found in pattern.finditer(sentence.text)):
-            figure = parse_qualified_number(match["figure"])
-            if unread_qualifier(sentence.text, match, "figure"):
-                continue
-            period = PERIOD.search(sentence.text)
-            fact = {
-                "metric": "individuals-supervised",
-                "label": f"{match['who'].strip().capitalize()} supervised",
-                "value": match["figure"],
-                "qualifier": str(figure.qualifier),
-                "number": int(figure.value),
-                "unit": "people",
-                "period": month_value(period[1], period[2]) if period and period[1] else None,
-            }
-            extraction.facts.append(found_at(document, sentence.start + match.start("figure"), fact))
+            label = f"{match['who'].strip().capitalize()} supervised"
+            fact = figure_fact(sentence, match, "figure", "individuals-supervised", label, "people")
+            if fact:
+                extraction.facts.append(found_at(document, sentence.start + match.start("figure"), fact))
 
 
 def read_case_percentages(document, extraction, key_questions=(), standards=()):
