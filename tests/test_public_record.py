@@ -93,6 +93,10 @@ class CorrectedRecordTests(TestCase):
         share = Fact.objects.get(label="Sodexo CRCs' share of national CRC caseload")
         self.assertEqual(share.metric.slug, "caseload-share")
 
+    def test_south_yorkshire_2019_is_published_on_the_day_napo_states(self):
+        report = Report.objects.get(slug="south-yorkshire-crc-2019-03")
+        self.assertEqual((report.published_iso, report.published_precision), ("2019-03-29", DatePrecision.DAY))
+
     def test_warwickshire_west_mercia_2019_is_owned_by_peopleplus(self):
         inspection = Inspection.objects.get(report__slug="warwickshire-west-mercia-crc-2019-07")
         self.assertEqual(inspection.owner.slug, "peopleplus")
