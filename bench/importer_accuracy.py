@@ -34,10 +34,29 @@ django.setup()
 
 from inspections.quantities import parse_qualified_number  # noqa: E402
 from inspections.report_parser import ReportImportError, parse_report, read_document  # noqa: E402
-from inspections.report_parser.catalogue import bundled_catalogue  # noqa: E402
+from inspections.report_parser.catalogue import bundled_catalogue, bundled_owners  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
-FIELDS = ["overall", "standards", "key_questions", "facts", "published", "fieldwork_start", "provider"]
+FIELDS = ["overall", "standards", "key_questions", "facts", "published", "fieldwork_start", "provider", "owner"]
+# The labels' owner spellings that name a catalogue owner group, and its slug. The others are not comparable
+# (counted apart): "nps" (a division's owner is the public service itself, not stated as an owner), a member
+# or parent of a group (Interserve, MTC) and an owner the text describes without naming it.
+LABEL_OWNERS = {
+    "Purple Futures": "purple-futures",
+    "Sodexo": "sodexo",
+    "Sodexo Justice Services": "sodexo",
+    "Sodexo Justice Services, in partnership with Nacro": "sodexo",
+    "Sodexo Justice Services in partnership with Nacro": "sodexo",
+    "Working Links": "working-links",
+    "Working Links (purchased by Aurelius)": "working-links",
+    "Seetec": "seetec",
+    "MTCnovo": "mtcnovo",
+    "MTCNovo": "mtcnovo",
+    "Reducing Reoffending Partnership": "reducing-reoffending-partnership",
+    "Reducing Reoffending Partnership (RRP)": "reducing-reoffending-partnership",
+    "ARCC (Achieving Real Change in Communities)": "arcc",
+    "PeoplePlus": "peopleplus",
+}
 LABEL_QUALIFIERS = {"exact": "exact", "": "exact", None: "exact"}
 
 
@@ -60,10 +79,13 @@ def read(entry, catalogue=None, chosen=False):
     """The extraction of a corpus text, or the ReportImportError it raised. `chosen`: read it for its
     labelled provider, as an import for which an editor chose the provider (`--provider`) would."""
     standards, questions, providers = catalogue or bundled_catalogue()
+    owners = bundled_owners()
     path = Path(entry["path"]) if entry.get("path") else CORPUS / entry["file"]
     subject = entry.get("provider") if chosen else None
     try:
-        return parse_report(read_document(path.read_bytes(), path.name), standards, questions, providers, subject)
+        return parse_report(
+            read_document(path.read_bytes(), path.name), standards, questions, providers, subject, owners
+        )
     except ReportImportError as error:
         return error
 
@@ -143,6 +165,16 @@ def compare_facts(entry, extraction, outcomes):
             outcomes.append(("facts", "missed", f"{words} {value}"))
 
 
+def compare_owner(entry, extraction, outcomes):
+    """The owner read against the label's, where the label names a catalogue group (LABEL_OWNERS)."""
+    stated, (got, found) = entry.get("owner"), value_of(extraction, "owner")
+    if stated and stated not in LABEL_OWNERS:
+        read = f"; read {got['owner']}" if got else ""
+        outcomes.append(("owner", "not comparable", f"label {stated!r}{read}"))
+        return
+    compare_single("owner", LABEL_OWNERS.get(stated), got["owner"] if got else None, found, outcomes)
+
+
 def evaluate(entry, extraction):
     """[(field, 'right' | 'right?' | 'wrong' | 'missed', detail)] for one labelled text."""
     outcomes = []
@@ -152,6 +184,7 @@ def evaluate(entry, extraction):
     compare_ratings(entry, extraction, outcomes)
     compare_scores(entry, extraction, outcomes)
     compare_facts(entry, extraction, outcomes)
+    compare_owner(entry, extraction, outcomes)
     return outcomes
 
 
@@ -179,6 +212,8 @@ def table(rows, folders=()):
             for *_, c in counts
         ]
         lines.append(f"| {field} | " + " | ".join(cells) + " |")
+    cells = [str(c["owner", "not comparable"]) for *_, c in counts]
+    lines.append("| owner labels not comparable (no catalogue group) | " + " | ".join(cells) + " |")
     for name, part, c in counts:
         right = c["overall", "right"] + c["standards", "right"]
         stated = (

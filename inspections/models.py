@@ -154,6 +154,12 @@ class OwnerGroup(models.Model):
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True, help_text="Members of the group, as sources describe them.")
     is_public_sector = models.BooleanField(default=False)
+    aliases = ArrayField(
+        models.CharField(max_length=200),
+        default=list,
+        blank=True,
+        help_text="Other names sources give the group itself (not its members or parents), for reading owners on import.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -838,6 +844,13 @@ class Inspection(Sourced):
         help_text="The owner at the time, as a source states it; blank if no source we hold names it.",
     )
     owner_text = models.CharField(max_length=300, blank=True, help_text="The owner as the source words it.")
+    # The evidence of the owner, kept as `source`/`location`/`quote` keep the overall rating's (blank: the
+    # owner was typed with the bundled data, before owners were imported with their source).
+    owner_source = models.ForeignKey(
+        SourceDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    owner_location = models.CharField(max_length=200, blank=True, help_text="Where in the owner's source.")
+    owner_quote = models.TextField(blank=True, help_text="The owner's source's own words stating it.")
     overall_rating = models.PositiveSmallIntegerField(
         choices=Rating.choices, null=True, blank=True, help_text="Blank when no source states it."
     )

@@ -42,7 +42,7 @@ def load_catalogue(loader, data):
     load_standards(loader, data.get("standards", []))
     metric_fields = {"name": REQUIRED, "unit": "", "description": "", "higher_is_better": None}
     list(loader.sync_entries(Metric, data.get("metrics", []), "metrics", "slug", metric_fields, position=True))
-    owner_fields = {"name": REQUIRED, "description": "", "is_public_sector": False}
+    owner_fields = {"name": REQUIRED, "description": "", "is_public_sector": False, "aliases": []}
     list(loader.sync_entries(OwnerGroup, data.get("owners", []), "owners", "slug", owner_fields))
     load_providers(loader, data.get("providers", []))
 

@@ -145,6 +145,9 @@ def load_inspection(loader, report, entry, where):
         {
             "owner": owner,
             "owner_text": entry.get("owner_text", ""),
+            "owner_source": owner_source(loader, entry, where),
+            "owner_location": entry.get("owner_location", ""),
+            "owner_quote": entry.get("owner_quote", ""),
             "overall_rating": overall,
             "overall_rating_note": entry.get("overall_note", ""),
             "summary": entry.get("summary", ""),
@@ -237,3 +240,9 @@ def finding_values(loader, framework, entry, where):
         "text": loader.field(entry, "text", where),
         **loader.provenance(entry, where),
     }
+
+
+def owner_source(loader, entry, where):
+    """The source that states the owner at the time (None: the owner was typed without one)."""
+    slug = entry.get("owner_source")
+    return loader.source({"source": slug}, f"{where}.owner_source") if slug else None

@@ -83,6 +83,9 @@ def inspection_data(inspection):
         provider=inspection.provider.slug,
         owner=inspection.owner.slug if inspection.owner else None,
         owner_text=inspection.owner_text,
+        owner_source=inspection.owner_source.slug if inspection.owner_source else None,
+        owner_location=inspection.owner_location,
+        owner_quote=inspection.owner_quote,
         overall=Rating.label_of(inspection.overall_rating),
         overall_note=inspection.overall_rating_note,
         summary=inspection.summary,
@@ -121,7 +124,7 @@ def shared_source_slugs(data_dir, except_file):
 
 
 def report_file_data(report, existing, shared_sources):
-    inspections = list(report.inspections.select_related("provider", "owner", "source").order_by("pk"))
+    inspections = list(report.inspections.select_related("provider", "owner", "source", "owner_source").order_by("pk"))
     providers = {i.pk: i.provider.slug for i in inspections}
     data = non_empty(
         slug=report.slug,
@@ -139,6 +142,7 @@ def report_file_data(report, existing, shared_sources):
     inspection_entries = [inspection_data(i) for i in inspections]
     used = {report.document.slug} if report.document else set()
     used |= {entry["source"] for entry in walk(inspection_entries)}
+    used |= {entry["owner_source"] for entry in inspection_entries if "owner_source" in entry}
     joint = {
         "findings": [finding_data(f) for f in report.findings.filter(inspection=None).order_by("pk")],
         "recommendations": [

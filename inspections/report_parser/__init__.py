@@ -24,6 +24,7 @@ from inspections.report_parser.documents import (
     ReportImportError,
     read_document,
 )
+from inspections.report_parser.owners import read_owner
 from inspections.report_parser.prose import read_prose_ratings
 from inspections.report_parser.providers import CatalogueProvider, recognise_provider
 from inspections.report_parser.quality_impact import parse_quality_impact, without_four_point_ratings
@@ -54,13 +55,14 @@ def add_prose_ratings(document, extraction, standards):
             extraction.ratings[code] = found
 
 
-def parse_report(document, standards, key_questions=(), providers=(), subject=None):
+def parse_report(document, standards, key_questions=(), providers=(), subject=None, owners=()):
     """Extract what the document states.
 
     `standards`: [(code, name)] of the catalogue; `key_questions`: [(code, text)]; `providers`:
     [CatalogueProvider] to recognise which provider a standards report or secondary text is about, and
     which provider each value is stated of; `subject`: the slug of the provider an editor chose, whose
-    values are kept (by default the one recognised: see attribution.py).
+    values are kept (by default the one recognised: see attribution.py); `owners`: [(slug, names)] of the
+    owner groups, to read the owner the text states for that provider (owners.py).
     """
     text = document.text
     # News names it loosely too: "a watchdog has warned", "Inspector finds problems", or by its chief.
@@ -88,6 +90,7 @@ def parse_report(document, standards, key_questions=(), providers=(), subject=No
             return attribution_for(document, providers, chosen, secondary) if providers else None
 
         extraction = parse_other(document, standards, key_questions, has_inspectorate, attribution_of)
+        read_owner(document, extraction, owners)
         attribute(extraction)
     if providers:
         extraction.fields.pop("provider", None)

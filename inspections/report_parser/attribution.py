@@ -39,7 +39,7 @@ OWNER_OF_SEVERAL = re.compile(
     re.I,
 )
 # Field values a reading states of an inspection (the others name the document or the provider).
-VALUE_FIELDS = ("overall", "published", "fieldwork_start", "cover_date", "lead_inspector", "chief_inspector")
+VALUE_FIELDS = ("owner", "overall", "published", "fieldwork_start", "cover_date", "lead_inspector", "chief_inspector")
 
 
 @dataclass
@@ -59,6 +59,9 @@ class Attribution:
         self.spoken_of = set()  # the other providers the text states values of (settle)
         self.owner = self.subject  # whose values are kept (settle)
         self.settled = False
+
+    def sentence_at(self, offset):
+        return self.sentences[max(0, bisect.bisect_right(self.starts, offset) - 1)]
 
     def names_in(self, start, end):
         return frozenset().union(*(slugs for offset, slugs in self.named if start <= offset < end))

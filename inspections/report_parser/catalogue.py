@@ -25,3 +25,10 @@ def bundled_catalogue(path=CATALOGUE):
         for p in data["providers"]
     ]
     return standards, questions, providers
+
+
+def bundled_owners(path=CATALOGUE):
+    """The owner groups as the parser reads them: [(slug, (name, *aliases))], the public NPS left out
+    (a division's owner is itself, never stated as an owner)."""
+    data = tomllib.loads(Path(path).read_text())
+    return [(o["slug"], (o["name"], *o.get("aliases", []))) for o in data["owners"] if not o.get("is_public_sector")]
