@@ -604,7 +604,7 @@ class InspectionQuerySet(models.QuerySet):
         return self.with_listing().select_related("report__document")
 
     def with_details(self):
-        return self.with_catalogue().prefetch_related(
+        return self.with_catalogue().select_related("owner_source").prefetch_related(
             Prefetch("ratings", queryset=StandardRating.objects.select_related("standard__domain", "source")),
             Prefetch("scores", queryset=KeyQuestionScore.objects.select_related("key_question__standard", "source")),
             Prefetch("facts", queryset=Fact.objects.select_related("metric", "standard", "source")),

@@ -126,6 +126,8 @@ def describe(entry):
     _provider, section, value = entry
     if section == "overall":
         return f"overall rating '{value}'"
+    if section == "owner":
+        return f"owner '{value['owner_text']}' ({value['owner_location']}: {value['owner_quote'][:120]})"
     if section == "ratings":
         return f"'{value['rating']}' ({value['location']}: {value['quote'][:120]})"
     return f"{value.get('percent')}% ({value['location']}: {value['quote'][:120]})"
@@ -140,6 +142,8 @@ def merge_confirmed(data, uncertain, keys):
             continue
         if section == "overall":
             entry["overall"] = value
+        elif section == "owner":
+            entry.update(value)
         else:
             entry.setdefault(section, []).append(value)
 

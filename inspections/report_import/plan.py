@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from inspections.models import (
     KeyQuestion,
+    OwnerGroup,
     Provider,
     Standard,
 )
@@ -59,11 +60,16 @@ def catalogue():
     return standards, questions, providers
 
 
+def owner_names():
+    """[(slug, names)] of the owner groups a text may name as a CRC's owner (the public NPS is no CRC's)."""
+    return [(o.slug, (o.name, *o.aliases)) for o in OwnerGroup.objects.filter(is_public_sector=False)]
+
+
 def extract(data, filename, subject=None):
     """The parser's extraction, keeping the values the text states of `subject` (a provider's slug; by
     default the one the parser recognises): never those it states of another provider."""
     standards, questions, providers = catalogue()
-    return parse_report(read_document(data, filename), standards, questions, providers, subject)
+    return parse_report(read_document(data, filename), standards, questions, providers, subject, owner_names())
 
 
 def extraction_for(plan, provider, data, filename):
@@ -122,6 +128,11 @@ class Reading:
         if overall and self.keep(overall, "field:overall", provider, "overall", overall.value):
             entry["overall"] = overall.value
             entry.update(provenance(overall, source))
+        owner = fields.get("owner") if organisation is None else None
+        if owner:
+            stated = owner_entry(owner, source)
+            if self.keep(owner, "field:owner", provider, "owner", stated):
+                entry.update(stated)
         ratings, scores = [], []
         for code, found in sorted(extraction.ratings.items()):
             rating = {"standard": code, "rating": found.value, **provenance(found, source)}
@@ -148,6 +159,17 @@ class Reading:
         if sample:
             entry["case_sample_size"] = sample.value
         return entry
+
+
+def owner_entry(found, source):
+    """The owner at the time of the inspection, as the text words it, with its evidence."""
+    return {
+        "owner": found.value["owner"],
+        "owner_text": found.value["as_stated"],
+        "owner_source": source,
+        "owner_location": found.location,
+        "owner_quote": found.excerpt,
+    }
 
 
 def judgement_entry(judgement, source):

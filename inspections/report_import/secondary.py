@@ -72,6 +72,7 @@ def names_provider(text, provider):
     return any(f" {name} " in text for name in provider.match_names)
 
 
+OWNER_FIELDS = ("owner", "owner_text", "owner_source", "owner_location", "owner_quote")
 HEADER_LINE = re.compile(r"(URL|Kind|Title|Publisher): *(.*)$")
 SOURCE_KINDS = {
     "press-release": SourceDocument.Kind.PRESS_RELEASE,
@@ -140,7 +141,7 @@ def secondary_data(extraction, plan, raw, filename, include_uncertain):
     hold it is left with its present citation."""
     report = plan.target
     provider = plan.providers["provider"]
-    held = report.inspections.select_related("source").get(provider=provider)
+    held = report.inspections.select_related("source", "owner").get(provider=provider)
     source = secondary_source(raw, filename)
     entry = without_ratings_the_framework_lacks(
         Reading(extraction, plan, source["slug"], include_uncertain).inspection(provider), report.framework, plan
@@ -153,6 +154,9 @@ def secondary_data(extraction, plan, raw, filename, include_uncertain):
         del entry["overall"]
     if "overall" not in entry:
         entry.update(source=held.source.slug, location=held.location, quote=held.quote)
+    if entry.get("owner") and held.owner is not None and held.owner.slug == entry["owner"]:
+        for name in OWNER_FIELDS:  # stated as we hold it: the held owner keeps its present evidence
+            entry.pop(name, None)
     ratings = {r.standard.code: Rating.label_of(r.rating) for r in held.ratings.select_related("standard")}
     entry["ratings"] = [r for r in entry.get("ratings", []) if ratings.get(r["standard"], "") != r.get("rating")]
     scores = {s.key_question.code: s.percent for s in held.scores.select_related("key_question")}

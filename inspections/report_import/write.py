@@ -40,12 +40,15 @@ def changes_to_published(data):
     for entry in data.get("inspections", []):
         existing = (
             Inspection.objects.filter(report__slug=data.get("slug"), provider__slug=entry.get("provider"))
+            .select_related("owner")
             .prefetch_related("ratings__standard", "scores__key_question")
             .first()
         )
         if existing is None:
             continue
         pairs = []
+        if entry.get("owner") and existing.owner is not None:
+            pairs.append(("owner", existing.owner.slug, entry["owner"]))
         if entry.get("overall") and existing.overall_rating is not None:
             pairs.append(("overall rating", Rating(existing.overall_rating).label, entry["overall"]))
         held = {r.standard.code: r for r in existing.ratings.all()}
