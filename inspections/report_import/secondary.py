@@ -155,7 +155,10 @@ def secondary_data(extraction, plan, raw, filename, include_uncertain):
     if "overall" not in entry:
         entry.update(source=held.source.slug, location=held.location, quote=held.quote)
     if entry.get("owner") and held.owner is not None and held.owner.slug == entry["owner"]:
-        for name in OWNER_FIELDS:  # stated as we hold it: the held owner keeps its present evidence
+        # Stated as we hold it: the held owner keeps its wording, and its evidence where it has one (an owner
+        # typed without a source gains this text as its source).
+        kept = OWNER_FIELDS if held.owner_source_id else ("owner_text",) if held.owner_text else ()
+        for name in kept:
             entry.pop(name, None)
     ratings = {r.standard.code: Rating.label_of(r.rating) for r in held.ratings.select_related("standard")}
     entry["ratings"] = [r for r in entry.get("ratings", []) if ratings.get(r["standard"], "") != r.get("rating")]
