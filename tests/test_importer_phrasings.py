@@ -6,7 +6,7 @@ from django.test import SimpleTestCase
 
 from inspections.quantities import parse_qualified_number
 from inspections.report_parser import parse_report, read_document
-from inspections.report_parser.catalogue import bundled_catalogue
+from inspections.report_parser.catalogue import bundled_catalogue, bundled_owners
 
 CATALOGUE = bundled_catalogue()
 
@@ -799,3 +799,62 @@ class SixthRoundRatingsTests(SimpleTestCase):
         self.assertIn("a company that runs several CRCs", " ".join(extraction.notes))
         named = owner_of_several.replace("branded the company", "branded the Dorset, Devon and Cornwall CRC")
         self.assertEqual(self.overall(named), "Inadequate")
+
+
+class OwnerPhrasingsTests(SimpleTestCase):
+    """The owner a text states of the inspection's provider, never another provider's, a former or a future one."""
+
+    def owner(self, text, subject=None):
+        standards, questions, providers = CATALOGUE
+        document = read_document(text.encode(), "made-up.txt")
+        extraction = parse_report(document, standards, questions, providers, subject, bundled_owners())
+        found = extraction.fields.get("owner")
+        return (found.value["owner"], found.uncertain) if found else None
+
+    def test_owners_stated_of_the_provider_in_its_sentence(self):
+        cases = [
+            ("Inspectors rated Sodexo-run Essex CRC as 'Requires improvement'.", "sodexo"),
+            ("Inspectors rated the Sodexo-owned Essex CRC as 'Requires improvement'.", "sodexo"),
+            ("Inspectors rated Norfolk and Suffolk CRC, which is operated by Sodexo, as 'Good'.", "sodexo"),
+            ("The London CRC, which is owned and operated by the US company MTCnovo, was rated 'Inadequate' by "
+             "inspectors.", "mtcnovo"),
+            ("Inspectors rated West Yorkshire CRC, run by the Interserve-led Purple Futures, as 'Requires "
+             "improvement'.", "purple-futures"),
+            ("Inspectors rated Wales CRC 'Inadequate'. Working Links, which runs Wales CRC, said it was "
+             "disappointed.", "working-links"),
+        ]  # fmt: skip
+        for text, owner in cases:
+            with self.subTest(text):
+                self.assertEqual(self.owner(text), (owner, False))
+
+    def test_an_owner_tied_by_the_sentence_before_is_uncertain(self):
+        text = (
+            "Warwickshire and West Mercia CRC supervises nearly 3,000 offenders. It is owned by PeoplePlus, a private "
+            "company. Inspectors gave it an overall rating of 'requires improvement'."
+        )
+        self.assertEqual(self.owner(text), ("peopleplus", True))
+
+    def test_no_owner_that_is_not_the_providers_at_the_inspection(self):
+        texts = [
+            # another provider's owner in the same text
+            "Inspectors rated Essex CRC 'Requires improvement'. Purple Futures-run West Yorkshire CRC was rated "
+            "'Requires improvement' too, and West Yorkshire CRC is run by Purple Futures.",
+            # a future owner
+            "Inspectors rated Wales CRC 'Inadequate'. Seetec will take over Wales CRC, which is to be run by Seetec.",
+            "Inspectors rated Wales CRC 'Inadequate'; the new owner, Seetec, runs Wales CRC from today.",
+            # a former owner
+            "Inspectors rated Wales CRC 'Good'. Wales CRC was run by Working Links until February.",
+            "Inspectors rated Wales CRC 'Good'. Wales CRC, formerly owned by Working Links, has improved.",
+            # a member or parent of a group the catalogue does not give as its name
+            "Inspectors praised MTC, which owns the London CRC, and rated the London CRC 'Good'.",
+            "Inspectors rated the Interserve-run Merseyside CRC 'Requires improvement'.",
+            # an owner of several CRCs, tied to none
+            "Inspectors rated Wales CRC 'Inadequate'. It is one of the CRCs owned by Working Links.",
+        ]
+        for text in texts:
+            with self.subTest(text):
+                self.assertIsNone(self.owner(text, "essex-crc" if "Essex" in text else None))
+
+    def test_two_owners_stated_of_the_provider_are_left_for_an_editor(self):
+        text = "Inspectors rated Sodexo-run Essex CRC 'Good'. Essex CRC is owned by Purple Futures."
+        self.assertIsNone(self.owner(text))

@@ -11,6 +11,7 @@ from django.test import TestCase
 from inspections.loader import load_bundled_data
 from inspections.models import Correction, DatePrecision, Fact, Inspection, Ownership, Report
 from inspections.report_import import build_plan, write
+from inspections.report_parser import ReportImportError
 from inspections.rules import Rating
 from tests.base import load_test_bundle
 
@@ -66,6 +67,32 @@ class ImportedCorrectionsTests(TestCase):
         import_text("B/durham-tees-valley-crc-2020-04--news--2.txt", inspection.report.slug, include_uncertain=True)
         self.assertEqual(inspection.ratings.get(pk=leadership.pk).source_id, leadership.source_id)
 
+    def test_an_owner_a_text_states_comes_in_with_its_source(self):
+        self.assertIsNone(Inspection.objects.get(report__slug="essex-crc-2018-10").owner)
+        import_text("G/essex-crc-2018-10--blog--1.txt", "essex-crc-2018-10", provider_slug="essex-crc")
+        inspection = Inspection.objects.get(report__slug="essex-crc-2018-10")
+        self.assertEqual((inspection.owner.slug, inspection.owner_text), ("sodexo", "Sodexo"))
+        self.assertIn("howardleague.org", inspection.owner_source.url)
+        self.assertIn("Sodexo-run Essex CRC", inspection.owner_quote)
+        self.assertFalse(Correction.objects.exists())
+
+    def test_a_different_owner_than_the_one_held_is_a_correction_needing_a_reason(self):
+        text = (
+            b"Kind: news\n\nHM Inspectorate of Probation rated Dorset, Devon and Cornwall CRC 'Inadequate'. "
+            b"Dorset, Devon and Cornwall CRC is owned by Seetec."
+        )
+        slug = "dorset-devon-cornwall-crc-2019-02"
+        plan = build_plan(text, "made-up.txt", report_slug=slug)
+        self.assertEqual(
+            [(c["what"], c["old"], c["new"]) for c in plan.changes], [("owner", "working-links", "seetec")]
+        )
+        with self.assertRaisesMessage(ReportImportError, "give the reason for the correction"):
+            write(plan, "made-up.txt")
+        self.assertEqual(Inspection.objects.get(report__slug=slug).owner.slug, "working-links")
+        write(build_plan(text, "made-up.txt", report_slug=slug), "made-up.txt", reason="A made-up correction")
+        self.assertEqual(Inspection.objects.get(report__slug=slug).owner.slug, "seetec")
+        self.assertIn("owner: 'working-links' -> 'seetec'", Correction.objects.get().changes)
+
 
 class CorrectedRecordTests(TestCase):
     """The real bundled data after the sweep: one test per corrected value."""
@@ -100,6 +127,14 @@ class CorrectedRecordTests(TestCase):
     def test_warwickshire_west_mercia_2019_is_owned_by_peopleplus(self):
         inspection = Inspection.objects.get(report__slug="warwickshire-west-mercia-crc-2019-07")
         self.assertEqual(inspection.owner.slug, "peopleplus")
+        self.assertEqual(inspection.owner_source.publisher, "BBC News")
+        self.assertIn("owned by PeoplePlus", inspection.owner_quote)
+
+    def test_essex_2018_is_owned_by_sodexo_citing_the_howard_league(self):
+        inspection = Inspection.objects.get(report__slug="essex-crc-2018-10")
+        self.assertEqual(inspection.owner.slug, "sodexo")
+        self.assertIn("howardleague.org", inspection.owner_source.url)
+        self.assertIn("Sodexo-run Essex CRC", inspection.owner_quote)
 
     def test_the_missing_2020_overall_ratings_say_why(self):
         for slug in ("hampshire-isle-of-wight-crc-2020-07", "thames-valley-crc-2020-01"):
