@@ -604,7 +604,8 @@ class InspectionQuerySet(models.QuerySet):
         return self.with_listing().select_related("report__document")
 
     def with_details(self):
-        return self.with_catalogue().select_related("owner_source").prefetch_related(
+        details = self.with_catalogue().select_related("owner_source")  # the owner is cited on the page
+        return details.prefetch_related(
             Prefetch("ratings", queryset=StandardRating.objects.select_related("standard__domain", "source")),
             Prefetch("scores", queryset=KeyQuestionScore.objects.select_related("key_question__standard", "source")),
             Prefetch("facts", queryset=Fact.objects.select_related("metric", "standard", "source")),
@@ -846,9 +847,7 @@ class Inspection(Sourced):
     owner_text = models.CharField(max_length=300, blank=True, help_text="The owner as the source words it.")
     # The evidence of the owner, kept as `source`/`location`/`quote` keep the overall rating's (blank: the
     # owner was typed with the bundled data, before owners were imported with their source).
-    owner_source = models.ForeignKey(
-        SourceDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    owner_source = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     owner_location = models.CharField(max_length=200, blank=True, help_text="Where in the owner's source.")
     owner_quote = models.TextField(blank=True, help_text="The owner's source's own words stating it.")
     overall_rating = models.PositiveSmallIntegerField(
