@@ -4,9 +4,12 @@ from inspections.models import Inspection
 from inspections.rules import Rating
 
 
+def cited(source, location):
+    return {"document": source.title, "kind": source.kind, "url": source.url or None, "location": location or None}
+
+
 def source_of(row):
-    source = row.source
-    return {"document": source.title, "kind": source.kind, "url": source.url or None, "location": row.location or None}
+    return cited(row.source, row.location)
 
 
 def serialise_inspection(inspection):
@@ -28,6 +31,7 @@ def serialise_inspection(inspection):
         "kind": inspection.provider.kind,
         "owner": inspection.owner.name if inspection.owner else None,
         "owner_as_stated": inspection.owner_text or None,
+        "owner_source": cited(inspection.owner_source, inspection.owner_location) if inspection.owner_source else None,
         "framework": report.framework.slug,
         "report": report.title,
         "fieldwork_start": report.fieldwork_start_iso,

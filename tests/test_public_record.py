@@ -75,6 +75,9 @@ class ImportedCorrectionsTests(TestCase):
         self.assertIn("howardleague.org", inspection.owner_source.url)
         self.assertIn("Sodexo-run Essex CRC", inspection.owner_quote)
         self.assertFalse(Correction.objects.exists())
+        # The API cites it as it cites every other value.
+        owner_source = self.client.get(f"/api/v1/inspections/{inspection.pk}").json()["owner_source"]
+        self.assertIn("howardleague.org", owner_source["url"])
 
     def test_a_different_owner_than_the_one_held_is_a_correction_needing_a_reason(self):
         text = (

@@ -190,6 +190,9 @@ class InspectionDetail(Schema):
     kind: Kind
     owner: str | None
     owner_as_stated: str | None
+    owner_source: SourceOut | None = Field(
+        description="Where the owner at the time is stated; null if no source we hold states it."
+    )
     framework: str
     report: str
     fieldwork_start: str | None
