@@ -72,6 +72,19 @@ class Found:
     def location(self):
         return f"p.{self.page}, line {self.line}" if self.page else f"line {self.line}"
 
+    @property
+    def shown(self):
+        """The value as an editor reads it in a preview or a note: an owner as the text names it, with
+        the owner group it was matched to (owners.py); a fact, rating or score by its figure."""
+        value = self.value
+        if not isinstance(value, dict):
+            return value
+        if "as_stated" in value:
+            return f"{value['as_stated']} (owner group: {value['owner']})"
+        if "percent" in value:
+            return f"{value['percent']}%"
+        return value.get("value", value.get("rating", value))
+
 
 @dataclass
 class Extraction:
@@ -105,10 +118,7 @@ class Extraction:
             return True
         why = self.attribution.why_not(found.offset)
         if why:
-            value = (
-                found.value.get("value", found.value.get("rating")) if isinstance(found.value, dict) else found.value
-            )
-            self.notes.append(f"left out '{value}' ({found.location}): {why}")
+            self.notes.append(f"left out '{found.shown}' ({found.location}): {why}")
         return not why
 
     @property

@@ -122,7 +122,7 @@ class Command(BaseCommand):
         extraction = plan.extraction
         self.stdout.write(f"{extraction.filename}: {extraction.kind.replace('_', ' ')}")
         for name, found in extraction.fields.items():
-            self.stdout.write(f"  {name}: {found.value}  [{found.location}]{self.doubt(found)}")
+            self.stdout.write(f"  {name}: {found.shown}  [{found.location}]{self.doubt(found)}")
         for code, found in sorted(extraction.ratings.items()):
             self.stdout.write(f"  rating {code}: {found.value}  [{found.location}]{self.doubt(found)}")
         for found in extraction.scores:
