@@ -448,3 +448,20 @@ class AboutPageTests(PageTestCase):
         response = self.client.get(reverse("dashboard:about"))
         self.assertContains(response, "How editors add the rest")
         self.assertContains(response, "our computation")
+
+
+class QuickSelectTests(PageTestCase):
+    def test_the_filters_selects_are_what_djangos_templates_write(self):
+        from django import forms
+
+        from dashboard.filters import LeagueTableFilter
+
+        for query in ({}, {"kind": "CRC", "owner": "purple-futures", "scope": "all"}, {"kind": "XYZ", "year": "1900"}):
+            form = LeagueTableFilter(query, queryset=Inspection.objects.rated()).form
+            form.is_valid()
+            for bound in form:
+                with self.subTest(query=query, field=bound.name):
+                    quick = str(bound)
+                    bound.field.widget.__class__ = forms.Select
+                    self.assertEqual(quick, str(bound))
+                    self.assertIn("<option", quick)
