@@ -10,7 +10,16 @@ from django.test import TestCase
 from django.urls import reverse
 
 from dashboard import views
-from inspections.models import DatePrecision, Inspection, Provider, ProviderKind, Report, Standard, StandardRating
+from inspections.models import (
+    DatePrecision,
+    Inspection,
+    Provider,
+    ProviderKind,
+    Report,
+    Standard,
+    StandardRating,
+    rating_column_name,
+)
 from inspections.rules import Rating
 from tests.base import load_test_bundle
 
@@ -126,6 +135,21 @@ class HomePageTests(PageTestCase):
                     self.assertGreater(len(set(recorded)), 1, "the test data must tell orders apart")
                     self.assertEqual(values[: len(recorded)], sorted(recorded, reverse=order.startswith("-")))
                     self.assertTrue(all(value is None for value in values[len(recorded) :]))
+
+    def test_the_pages_rows_carry_each_standards_rating_as_the_sorted_table_does(self):
+        for query in ({"scope": "all"}, {"scope": "all", "sort": "-rating_2_2"}, {"sort": "-total_score"}):
+            with self.subTest(query=query):
+                table = self.client.get(reverse("dashboard:home"), query).context["table"]
+                names = [rating_column_name(standard.code) for standard in table.standards]
+                rows = {
+                    inspection.pk: [getattr(inspection, name) for name in names]
+                    for inspection in Inspection.objects.for_league_table(table.standards)
+                }
+                records = table.page_records()
+                self.assertEqual([r.pk for r in records], [row.record.pk for row in table.rows])
+                for record in records:
+                    self.assertEqual([getattr(record, name) for name in names], rows[record.pk])
+                self.assertTrue(any(value is not None for record in records for value in rows[record.pk]))
 
     def test_malformed_filters_are_a_400_naming_the_problem(self):
         for params in (
