@@ -38,23 +38,26 @@ END;
 $$ LANGUAGE plpgsql;
 """.replace("POINTS_SQL", POINTS_SQL)
 
-# TG_ARGV[0]: a query giving the provider ids a transition table's rows concern.
+# TG_ARGV[0]: a query giving the provider ids a transition table's rows concern. A truncate of the
+# inspections empties the table.
 TOUCH_FUNCTION = """
 CREATE OR REPLACE FUNCTION inspections_standing_touch() RETURNS trigger AS $$
 DECLARE
-    ids bigint[] := '{}';
-    part bigint[];
+    providers bigint[];
+    more bigint[];
 BEGIN
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        EXECUTE format(TG_ARGV[0], 'new_rows') INTO part;
-        ids := ids || coalesce(part, '{}');
+    IF TG_OP = 'TRUNCATE' THEN
+        DELETE FROM inspections_inspectionstanding;
+        RETURN NULL;
     END IF;
-    IF TG_OP IN ('DELETE', 'UPDATE') THEN
-        EXECUTE format(TG_ARGV[0], 'old_rows') INTO part;
-        ids := ids || coalesce(part, '{}');
+    -- An insert has only new rows, a delete only old ones, an update both.
+    EXECUTE format(TG_ARGV[0], CASE WHEN TG_OP = 'DELETE' THEN 'old_rows' ELSE 'new_rows' END) INTO providers;
+    IF TG_OP = 'UPDATE' THEN
+        EXECUTE format(TG_ARGV[0], 'old_rows') INTO more;
+        providers := providers || more;
     END IF;
-    IF cardinality(ids) > 0 THEN
-        PERFORM inspections_standing_refresh(ids);
+    IF cardinality(providers) > 0 THEN
+        PERFORM inspections_standing_refresh(providers);
     END IF;
     RETURN NULL;
 END;
@@ -97,16 +100,6 @@ TRIGGERS = [
     for event in events
 ]
 
-CLEAR_FUNCTION = """
-CREATE OR REPLACE FUNCTION inspections_standing_clear() RETURNS trigger AS $$
-BEGIN
-    DELETE FROM inspections_inspectionstanding;
-    RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
-"""
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -131,16 +124,14 @@ class Migration(migrations.Migration):
             sql=[
                 REFRESH_FUNCTION,
                 TOUCH_FUNCTION,
-                CLEAR_FUNCTION,
                 *(sql for _table, _event, sql in TRIGGERS),
                 "CREATE TRIGGER standing_truncate AFTER TRUNCATE ON inspections_inspection"
-                " FOR EACH STATEMENT EXECUTE FUNCTION inspections_standing_clear();",
+                " FOR EACH STATEMENT EXECUTE FUNCTION inspections_standing_touch('');",
                 "SELECT inspections_standing_refresh(array(SELECT id FROM inspections_provider));",
             ],
             reverse_sql=[
                 "DROP TRIGGER IF EXISTS standing_truncate ON inspections_inspection;",
                 *(f"DROP TRIGGER IF EXISTS standing_{event.lower()} ON inspections_{table};" for table, event, _sql in TRIGGERS),
-                "DROP FUNCTION IF EXISTS inspections_standing_clear();",
                 "DROP FUNCTION IF EXISTS inspections_standing_touch();",
                 "DROP FUNCTION IF EXISTS inspections_standing_refresh(bigint[]);",
             ],
