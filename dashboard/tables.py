@@ -1,5 +1,7 @@
 """Tables, one class per table (django-tables2): sortable, paginated, exportable."""
 
+from collections import defaultdict
+
 import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.db.models import F, Subquery
@@ -140,8 +142,27 @@ class LeagueTable(tables.Table):
             return list(ordered)
         start = (self.page.number - 1) * self.paginator.per_page
         ids = ordered.values("pk")[start : start + self.paginator.per_page]
-        page = Inspection.objects.filter(pk__in=Subquery(ids)).for_league_table(self.standards)
-        return list(page.order_by(*ordered.query.order_by))
+        order = ordered.query.order_by
+        # The ratings in one subquery, read into the rating columns below; a column the table is
+        # sorted by keeps its own subquery, as the order names it.
+        sorted_by = {getattr(getattr(key, "expression", None), "name", key) for key in order}
+        page = (
+            Inspection.objects.filter(pk__in=Subquery(ids))
+            .with_listing()
+            .with_total_score()
+            .with_rating_columns([s for s in self.standards if rating_column_name(s.code) in sorted_by])
+            .with_ratings_by_standard()
+        )
+        records = list(page.order_by(*order))
+        ids_by_code = defaultdict(list)
+        for standard in self.standards:
+            ids_by_code[standard.code].append(str(standard.pk))
+        for record in records:
+            ratings = record.ratings_by_standard or {}
+            for code, ids in ids_by_code.items():
+                rating = next((ratings[pk] for pk in ids if pk in ratings), None)
+                setattr(record, rating_column_name(code), rating)
+        return records
 
     def rendered_rows(self):
         """The page's rows as HTML, each cell rendered by its column's own `render` (the header

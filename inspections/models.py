@@ -18,12 +18,11 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import (
-    Case,
+    Aggregate,
     Count,
     F,
     FilteredRelation,
     Func,
-    IntegerField,
     Min,
     OuterRef,
     Prefetch,
@@ -31,10 +30,8 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from inspections import rules
@@ -587,6 +584,13 @@ class Report(models.Model):
             raise ValidationError(errors)
 
 
+class JSONObjectAgg(Aggregate):
+    """PostgreSQL's jsonb_object_agg(key, value): one JSON object of a group's pairs."""
+
+    function = "jsonb_object_agg"
+    output_field = models.JSONField()
+
+
 # Our ranking on one standard: the published rating, then the lowest key-question score,
 # unrecorded last (InspectionQuerySet.with_standard_rank and ranked_on).
 LOWEST_SCORE_FIRST = F("lowest_score").desc(nulls_last=True)
@@ -633,14 +637,11 @@ class InspectionQuerySet(models.QuerySet):
     def completeness(self):
         """How many standard ratings these inspections have recorded of those their framework rates,
         without per-row subqueries (for any number of inspections)."""
-        inspections = self.order_by()
-        totals = inspections.aggregate(
-            possible=Sum("report__framework__standards_per_provider"), inspections=Count("pk")
+        return self.order_by().aggregate(
+            possible=Sum("report__framework__standards_per_provider"),
+            inspections=Count("pk"),
+            recorded=Coalesce(Sum("standing__ratings_recorded"), 0),
         )
-        totals["recorded"] = StandardRating.objects.filter(
-            inspection__in=inspections.values("pk"), rating__isnull=False
-        ).count()
-        return totals
 
     def rating_counts(self, standards=None):
         """{(standard code, Rating): number of these inspections so rated}, for `standards` or all."""
@@ -693,19 +694,9 @@ class InspectionQuerySet(models.QuerySet):
         return self.filter(report__framework__has_four_point_ratings=True)
 
     def latest_per_provider(self):
-        """The most recent inspection of each provider under a rated framework.
-
-        A filter on a DISTINCT ON subquery (one sort of the rated inspections, hashed into a
-        semi-join), so the result can be ordered and filtered freely. It relies on current planner
-        statistics: bulk loads ANALYZE (inspections.loader.refresh_planner_statistics).
-        """
-        latest = (
-            Inspection.objects.rated()
-            .order_by("provider_id", F("report__published").desc(nulls_last=True), "-id")
-            .distinct("provider_id")
-            .values("pk")
-        )
-        return self.filter(pk__in=latest)
+        """The most recent inspection of each provider under a rated framework (undated last, then
+        the highest id): InspectionStanding.is_latest, kept by the database's triggers."""
+        return self.filter(standing__is_latest=True)
 
     def with_rating_columns(self, standards):
         """Annotate `rating_<code>` (e.g. rating_2_2) with each standard's published rating; the
@@ -725,30 +716,24 @@ class InspectionQuerySet(models.QuerySet):
             annotations[rating_column_name(code)] = Subquery(rating)
         return self.annotate(**annotations)
 
-    def with_total_score(self):
-        """Annotate `total_score`: points of the published standard ratings, by the framework's
-        own points table (our computation), and `ratings_recorded`."""
-        points = Case(
-            *(
-                When(
-                    rating=rating.value,
-                    # The outer row's framework: no join back from each rating to its framework.
-                    then=Cast(
-                        KeyTextTransform(rating.label, OuterRef("report__framework__rating_points")), IntegerField()
-                    ),
-                )
-                for rating in Rating
-            )
-        )
-        recorded = (
-            StandardRating.objects.filter(inspection=OuterRef("pk"), rating__isnull=False)
+    def with_ratings_by_standard(self):
+        """Annotate `ratings_by_standard`: {standard id as text: published rating or None} of each
+        inspection, from one subquery (with_rating_columns runs one per standard: a league-table
+        page of 50 inspections read in about half the time this way)."""
+        ratings = (
+            StandardRating.objects.filter(inspection=OuterRef("pk"))
             .order_by()
             .values("inspection")
+            .annotate(ratings=JSONObjectAgg("standard_id", "rating"))
+            .values("ratings")
         )
-        return self.annotate(
-            total_score=Subquery(recorded.annotate(total=Sum(points)).values("total")),
-            ratings_recorded=Coalesce(Subquery(recorded.annotate(n=Count("pk")).values("n")), 0),
-        )
+        return self.annotate(ratings_by_standard=Subquery(ratings, output_field=models.JSONField()))
+
+    def with_total_score(self):
+        """Annotate `total_score`: points of the published standard ratings, by the framework's
+        own points table (our computation), and `ratings_recorded`; both kept by the database's
+        triggers (InspectionStanding)."""
+        return self.annotate(total_score=F("standing__total_score"), ratings_recorded=F("standing__ratings_recorded"))
 
     def with_standard_rank(self, standard):
         """Annotate `standard_rating` and `lowest_score` for one standard and order by them: our
@@ -1437,6 +1422,34 @@ class SearchEntry(models.Model):
         if self.link_inspection_id is None:
             return ""
         return reverse("dashboard:inspection", args=[self.link_inspection_id]) + "#" + anchors.get(self.kind, "")
+
+
+class InspectionStanding(models.Model):
+    """What the league table ranks by, for one inspection: whether it is its provider's latest
+    rated inspection and its score (our computation, not the inspectorate's).
+
+    The table belongs to PostgreSQL, as SearchEntry does: statement-level triggers on inspections,
+    standard ratings, reports and frameworks recompute the rows of every provider a statement
+    touched (migration 0009), so the values are current after an admin edit, an import, the loader
+    or raw SQL. Django never writes it. The rules are those of InspectionQuerySet.latest_per_provider
+    and with_total_score: the most recent report (undated last, then the highest id) among the
+    provider's inspections under a framework with four-point ratings; the points of each recorded
+    rating by the framework's own `rating_points`.
+    """
+
+    inspection = models.OneToOneField(
+        Inspection, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="standing"
+    )
+    provider = models.ForeignKey(Provider, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    is_latest = models.BooleanField(help_text="The provider's most recent inspection under a rated framework.")
+    total_score = models.IntegerField(null=True, help_text="Points of the recorded ratings; empty without any.")
+    ratings_recorded = models.IntegerField(help_text="Standard ratings recorded (the standards counted in the score).")
+
+    class Meta:
+        indexes = [models.Index(name="standing_provider", fields=["provider"])]
+
+    def __str__(self):
+        return f"{self.inspection_id}: latest {self.is_latest}, score {self.total_score}"
 
 
 class Correction(models.Model):

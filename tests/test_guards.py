@@ -10,9 +10,14 @@ from inspections.models import Inspection, StandardRating
 from inspections.rules import Rating
 from tests.base import CatalogueMixin
 
-# Tables that are not data: the counter itself, the search index the triggers rebuild, and the
-# loader's record of what the bundle last wrote.
-NOT_DATA = {"inspections_dataversion", "inspections_searchentry", "inspections_bundlebaseline"}
+# Tables that are not data: the counter itself, the search index and the inspections' standings
+# the triggers rebuild, and the loader's record of what the bundle last wrote.
+NOT_DATA = {
+    "inspections_dataversion",
+    "inspections_searchentry",
+    "inspections_inspectionstanding",
+    "inspections_bundlebaseline",
+}
 
 
 class DataVersionTriggerTests(TestCase):
