@@ -103,7 +103,7 @@ TRIGGERS = [
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0008_bundle_baselines'),
+        ('inspections', '0009_owner_evidence'),
     ]
 
     operations = [
