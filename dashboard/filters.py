@@ -52,6 +52,13 @@ def published_years():
     return [(str(year.year), str(year.year)) for year in years]
 
 
+def chosen_by_slug(field_name, queryset, label):
+    """A filter on a catalogue object named by its slug in the URL."""
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name, to_field_name="slug", queryset=queryset, label=label, widget=QuickSelect
+    )
+
+
 class LeagueTableFilter(django_filters.FilterSet):
     scope = django_filters.ChoiceFilter(
         choices=SCOPE_CHOICES, method="filter_scope", empty_label=None, label="Show", widget=QuickSelect
@@ -59,27 +66,9 @@ class LeagueTableFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         field_name="provider__kind", choices=ProviderKind.choices, label="Kind", widget=QuickSelect
     )
-    owner = django_filters.ModelChoiceFilter(
-        field_name="owner",
-        to_field_name="slug",
-        queryset=OwnerGroup.objects.order_by("name"),
-        label="Owner",
-        widget=QuickSelect,
-    )
-    framework = django_filters.ModelChoiceFilter(
-        field_name="report__framework",
-        to_field_name="slug",
-        queryset=Framework.objects.filter(has_four_point_ratings=True),
-        label="Framework",
-        widget=QuickSelect,
-    )
-    round = django_filters.ModelChoiceFilter(
-        field_name="report__round",
-        to_field_name="slug",
-        queryset=Round.objects.filter(framework__has_four_point_ratings=True),
-        label="Round",
-        widget=QuickSelect,
-    )
+    owner = chosen_by_slug("owner", OwnerGroup.objects.order_by("name"), "Owner")
+    framework = chosen_by_slug("report__framework", Framework.objects.filter(has_four_point_ratings=True), "Framework")
+    round = chosen_by_slug("report__round", Round.objects.filter(framework__has_four_point_ratings=True), "Round")
     year = django_filters.ChoiceFilter(
         field_name="report__published__year", choices=published_years, label="Year published", widget=QuickSelect
     )
