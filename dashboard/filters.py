@@ -52,10 +52,15 @@ def published_years():
     return [(str(year.year), str(year.year)) for year in years]
 
 
-def chosen_by_slug(field_name, queryset, label):
+def chosen_by_slug(field_name, queryset, label, empty_label):
     """A filter on a catalogue object named by its slug in the URL."""
     return django_filters.ModelChoiceFilter(
-        field_name=field_name, to_field_name="slug", queryset=queryset, label=label, widget=QuickSelect
+        field_name=field_name,
+        to_field_name="slug",
+        queryset=queryset,
+        label=label,
+        empty_label=empty_label,
+        widget=QuickSelect,
     )
 
 
@@ -63,17 +68,34 @@ class LeagueTableFilter(django_filters.FilterSet):
     scope = django_filters.ChoiceFilter(
         choices=SCOPE_CHOICES, method="filter_scope", empty_label=None, label="Show", widget=QuickSelect
     )
+    # Each empty choice says what choosing nothing means, not Django's "---------".
     kind = django_filters.ChoiceFilter(
-        field_name="provider__kind", choices=ProviderKind.choices, label="Kind", widget=QuickSelect
+        field_name="provider__kind",
+        choices=ProviderKind.choices,
+        label="Kind",
+        empty_label="CRCs and NPS",
+        widget=QuickSelect,
     )
-    owner = chosen_by_slug("owner", OwnerGroup.objects.order_by("name"), "Owner")
-    framework = chosen_by_slug("report__framework", Framework.objects.filter(has_four_point_ratings=True), "Framework")
-    round = chosen_by_slug("report__round", Round.objects.filter(framework__has_four_point_ratings=True), "Round")
+    owner = chosen_by_slug("owner", OwnerGroup.objects.order_by("name"), "Owner", "Any owner")
+    framework = chosen_by_slug(
+        "report__framework", Framework.objects.filter(has_four_point_ratings=True), "Framework", "Any framework"
+    )
+    round = chosen_by_slug(
+        "report__round", Round.objects.filter(framework__has_four_point_ratings=True), "Round", "Any round"
+    )
     year = django_filters.ChoiceFilter(
-        field_name="report__published__year", choices=published_years, label="Year published", widget=QuickSelect
+        field_name="report__published__year",
+        choices=published_years,
+        label="Year published",
+        empty_label="Any year",
+        widget=QuickSelect,
     )
     rating = django_filters.ChoiceFilter(
-        choices=RATING_CHOICES, method="filter_rating", label="Overall rating", widget=QuickSelect
+        choices=RATING_CHOICES,
+        method="filter_rating",
+        label="Overall rating",
+        empty_label="Any rating",
+        widget=QuickSelect,
     )
 
     class Meta:
