@@ -206,8 +206,11 @@ def measure_cold(url, paths, version, requests=COLD_REQUESTS):
     """Each request after the data version is advanced: the render an editor's change causes."""
     rows = {}
     for name, path in paths.items():
-        for _ in range(2 * WORKERS):
-            timed(url + path)  # a running server: each worker has compiled the page's templates once
+        for _ in range(3 * WORKERS):
+            # A running server: each worker has rendered the page once (compiled its templates). Each
+            # warm-up is a render, not a hit of the page cache that one worker's first render filled.
+            version.advance()
+            timed(url + path)
         cold = []
         for _ in range(requests):
             version.advance()
