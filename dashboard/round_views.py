@@ -53,16 +53,15 @@ def round_detail(request, slug):
     chart_list = []
     if round_.framework.has_four_point_ratings:
         standards = [s for s in rated_standards() if s.framework_id == round_.framework_id]
-        held = round_inspections([round_])
-        totals, count = held.rated_totals(standards)
+        held = round_inspections([round_]).tally(standards)
         chart_list.append(
             charts.rating_distribution(
                 "round-ratings-by-standard",
                 f"Ratings by standard in the {round_.short_name} round (number of providers)",
                 standards,
-                held.rating_counts(),
-                totals,
-                f"the {count} inspections of the {round_.short_name} round we hold",
+                held.ratings,
+                held.applicable,
+                f"the {held.inspections} inspections of the {round_.short_name} round we hold",
             )
         )
     return render_page(

@@ -656,14 +656,6 @@ class InspectionQuerySet(models.QuerySet):
             for row in ratings.values("standard__code", "rating").annotate(n=Count("pk"))
         }
 
-    def rated_totals(self, standards):
-        """({standard code: how many of these inspections the standard applies to}, how many in all),
-        in one query."""
-        rows = self.order_by().values("provider__kind").annotate(n=Count("pk")).values_list("provider__kind", "n")
-        by_kind = dict(rows)
-        totals = {s.code: sum(n for kind, n in by_kind.items() if s.applies_to_kind(kind)) for s in standards}
-        return totals, sum(by_kind.values())
-
     def tally(self, standards):
         """A Tally of these inspections, in two queries whatever their number."""
         kinds = (
