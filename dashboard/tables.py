@@ -1,7 +1,5 @@
 """Tables, one class per table (django-tables2): sortable, paginated, exportable."""
 
-from collections import defaultdict
-
 import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.db.models import F, Subquery
@@ -9,7 +7,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from dashboard.templatetags.ratings import rating_badge, rating_label
-from inspections.models import Inspection, rating_column_name
+from inspections.models import Inspection, rating_column_name, standard_ids_by_code
 
 
 class RatingColumn(tables.Column):
@@ -154,13 +152,11 @@ class LeagueTable(tables.Table):
             .with_ratings_by_standard()
         )
         records = list(page.order_by(*order))
-        ids_by_code = defaultdict(list)
-        for standard in self.standards:
-            ids_by_code[standard.code].append(str(standard.pk))
+        ids_by_code = standard_ids_by_code(self.standards)
         for record in records:
-            ratings = record.ratings_by_standard or {}
+            ratings = record.ratings_by_standard or {}  # keyed by the standard's id as JSON text
             for code, ids in ids_by_code.items():
-                rating = next((ratings[pk] for pk in ids if pk in ratings), None)
+                rating = next((ratings[str(pk)] for pk in ids if str(pk) in ratings), None)
                 setattr(record, rating_column_name(code), rating)
         return records
 

@@ -801,6 +801,15 @@ class Tally:
         return {"recorded": self.recorded, "possible": self.possible, "inspections": self.inspections}
 
 
+def standard_ids_by_code(standards):
+    """{code: ids of the standards of that code}: one league-table column per code, whatever the
+    framework (with_rating_columns, LeagueTable.page_records)."""
+    ids_by_code = defaultdict(list)
+    for standard in standards:
+        ids_by_code[standard.code].append(standard.pk)
+    return ids_by_code
+
+
 def rating_column_name(code):
     return "rating_" + code.replace(".", "_")
 
