@@ -33,6 +33,15 @@ def attributes(row, *names):
     return {name: getattr(row, name) for name in names}
 
 
+def slug_of(row):
+    """A linked row as the file names it: its slug, or None where there is no link."""
+    return row.slug if row else None
+
+
+def code_of(row):
+    return row.code if row else None
+
+
 def provenance(row):
     return non_empty(source=row.source.slug, **attributes(row, "location", "quote"))
 
@@ -58,22 +67,19 @@ def fact_data(fact):
         metric=fact.metric.slug,
         label=fact.label,
         value=fact.value_text,
-        unit=fact.unit,
-        period=fact.period,
+        **attributes(fact, "unit", "period"),
         national=fact.national_text,
         target=fact.target_text,
-        comparator_label=fact.comparator_label,
-        comparator_text=fact.comparator_text,
-        is_inverse=fact.is_inverse,
-        standard=fact.standard.code if fact.standard else None,
+        **attributes(fact, "comparator_label", "comparator_text", "is_inverse"),
+        standard=code_of(fact.standard),
     ) | provenance(fact)
 
 
 def finding_data(finding):
     return non_empty(
         kind=finding.kind,
-        domain=finding.domain.code if finding.domain else None,
-        standard=finding.standard.code if finding.standard else None,
+        domain=code_of(finding.domain),
+        standard=code_of(finding.standard),
         text=finding.text,
     ) | provenance(finding)
 
@@ -81,16 +87,13 @@ def finding_data(finding):
 def inspection_data(inspection):
     data = non_empty(
         provider=inspection.provider.slug,
-        owner=inspection.owner.slug if inspection.owner else None,
+        owner=slug_of(inspection.owner),
         owner_text=inspection.owner_text,
-        owner_source=inspection.owner_source.slug if inspection.owner_source else None,
-        owner_location=inspection.owner_location,
-        owner_quote=inspection.owner_quote,
+        owner_source=slug_of(inspection.owner_source),
+        **attributes(inspection, "owner_location", "owner_quote"),
         overall=Rating.label_of(inspection.overall_rating),
         overall_note=inspection.overall_rating_note,
-        summary=inspection.summary,
-        case_sample_size=inspection.case_sample_size,
-        notes=inspection.notes,
+        **attributes(inspection, "summary", "case_sample_size", "notes"),
     ) | provenance(inspection)
     # The loader compares child rows in primary-key order: write them in that order.
     children = {
@@ -104,11 +107,7 @@ def inspection_data(inspection):
 
 def source_data(source):
     return non_empty(
-        slug=source.slug,
-        title=source.title,
-        kind=source.kind,
-        publisher=source.publisher,
-        url=source.url,
+        **attributes(source, "slug", "title", "kind", "publisher", "url"),
         published=source.published.isoformat() if source.published else None,
         notes=source.notes,
     )
@@ -127,16 +126,13 @@ def report_file_data(report, existing, shared_sources):
     inspections = list(report.inspections.select_related("provider", "owner", "source", "owner_source").order_by("pk"))
     providers = {i.pk: i.provider.slug for i in inspections}
     data = non_empty(
-        slug=report.slug,
-        title=report.title,
+        **attributes(report, "slug", "title"),
         framework=report.framework.slug,
-        round=report.round.slug if report.round else None,
+        round=slug_of(report.round),
         published=report.published_iso,
         fieldwork_start=report.fieldwork_start_iso,
-        fieldwork_text=report.fieldwork_text,
-        lead_inspector=report.lead_inspector,
-        chief_inspector=report.chief_inspector,
-        document=report.document.slug if report.document else None,
+        **attributes(report, "fieldwork_text", "lead_inspector", "chief_inspector"),
+        document=slug_of(report.document),
         notes=report.notes,
     )
     inspection_entries = [inspection_data(i) for i in inspections]
