@@ -76,8 +76,10 @@ COUNT = re.compile(
 # "three probation services improving their overall rating", "just one CRC was rated 'good'": a
 # statement about several providers, or one of them unnamed, is about none of them in particular.
 SEVERAL_PROVIDERS = re.compile(
-    r"\bone of (?:the )?\d+\b|\b(?:\w+|\d+) (?:\([^)]*\) )?(?:of the )?(?:\w+ )?(?:CRCs|probation services|divisions|providers|organisations"
-    r"|Community Rehabilitation Companies)\b|\b(?:just|only) one (?:CRC|division|NPS division|probation service)\b",
+    r"\bone of (?:the )?\d+\b"
+    r"|\b(?:\w+|\d+) (?:\([^)]*\) )?(?:of the )?(?:\w+ )?"
+    r"(?:CRCs|probation services|divisions|providers|organisations|Community Rehabilitation Companies)\b"
+    r"|\b(?:just|only) one (?:CRC|division|NPS division|probation service)\b",
     re.I,
 )
 # "rated one of Working Links' CRCs – Dorset, Devon and Cornwall – as 'inadequate'", "one of its CRCs (Wales)":
