@@ -32,6 +32,11 @@ def read(text, name="made-up.txt"):
     return parse_report(read_document(text.encode(), name), standards, questions, providers)
 
 
+def values(extraction, *names):
+    """The values read for these fields, None for a field not read."""
+    return tuple(extraction.fields[name].value if name in extraction.fields else None for name in names)
+
+
 def ratings(extraction):
     return {code: found.value for code, found in extraction.ratings.items()}
 
@@ -177,11 +182,10 @@ class ProseRatingTests(SimpleTestCase):
         self.assertEqual(extraction.fields["overall"].value, "Requires improvement")
 
     def test_they_required_improvement_is_uncertain(self):
-        extraction = read("A report by HM Inspectorate of Probation concluded they required improvement.")
-        overall = extraction.fields["overall"]
+        text = "A report by HM Inspectorate of Probation concluded they required improvement"
+        overall = read(text + ".").fields["overall"]
         self.assertEqual((overall.value, overall.uncertain), ("Requires improvement", True))
-        partly = read("A report by HM Inspectorate of Probation concluded they required improvement in training.")
-        self.assertNotIn("overall", partly.fields)
+        self.assertNotIn("overall", read(text + " in training.").fields)
 
     def test_a_count_after_the_rating_is_not_a_rating(self):
         extraction = read(
@@ -286,8 +290,7 @@ class RatingsTableTests(SimpleTestCase):
     def test_a_ratings_table_whose_cells_a_pdf_copy_split_across_lines(self):
         extraction = read(SPLIT_RATINGS_TABLE)
         self.assertEqual(extraction.kind, "standards_report")
-        self.assertEqual(extraction.fields["overall"].value, "Requires improvement")
-        self.assertEqual(extraction.fields["provider_name"].value, "Essex")
+        self.assertEqual(values(extraction, "overall", "provider_name"), ("Requires improvement", "Essex"))
         self.assertEqual(
             ratings(extraction),
             {
@@ -317,8 +320,8 @@ class EarlierInspectionTests(SimpleTestCase):
         )
 
     def test_no_fieldwork_date_from_a_previous_inspection(self):
-        extraction = read("We last inspected Merseyside CRC in June 2018, say HM Inspectorate of Probation, rated it.")
-        self.assertNotIn("fieldwork_start", extraction.fields)
+        text = "We last inspected Merseyside CRC in June 2018, say HM Inspectorate of Probation, rated it."
+        self.assertNotIn("fieldwork_start", read(text).fields)
 
     def test_a_raised_rating_is_the_new_one_and_the_old_one_is_kept_apart(self):
         extraction = read(
@@ -395,8 +398,7 @@ class ProviderTests(SimpleTestCase):
             "Cheshire and Greater ManchesterCommunity Rehabilitation Company\n\nHM Inspectorate of Probation\nAPRIL 2019\n"
             "Summary of ratings\n"
         )
-        self.assertEqual(extraction.fields["provider"].value, "cheshire-greater-manchester-crc")
-        self.assertEqual(extraction.fields["cover_date"].value, "2019-04")
+        self.assertEqual(values(extraction, "provider", "cover_date"), ("cheshire-greater-manchester-crc", "2019-04"))
 
     def test_the_area_inspected_not_the_crc_that_manages_it(self):
         extraction = read(
@@ -438,11 +440,11 @@ class ProviderTests(SimpleTestCase):
                 self.assertNotIn("provider", read(text).fields)
 
     def test_an_nps_division(self):
-        extraction = read(
+        text = (
             "HM Inspectorate of Probation conducted a routine inspection of the North East Division of the National "
             "Probation Service (NPS). The Inspectorate has given the North East division of the NPS an overall ‘Good’ rating."
         )
-        self.assertEqual(extraction.fields["provider"].value, "nps-north-east")
+        self.assertEqual(read(text).fields["provider"].value, "nps-north-east")
 
     def test_two_providers_equally_likely_is_a_problem_not_a_guess(self):
         extraction = read(
