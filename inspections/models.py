@@ -280,6 +280,7 @@ class Framework(models.Model):
 
     # The framework of 2018-2021 that reports without a framework statement default to.
     STANDARDS_2018 = "standards-2018"
+    QUALITY_IMPACT_2016 = "quality-impact-2016"
 
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200, unique=True)

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from inspections.models import (
+    Framework,
     Inspection,
     Provider,
 )
@@ -42,7 +43,7 @@ def bundle(extraction, plan, raw, filename, include_uncertain=False):
     title = fields["title"].value if "title" in fields else filename
     published = fields.get("published").value if "published" in fields else None
     data = {
-        "framework": fields["framework"].value if "framework" in fields else "standards-2018",
+        "framework": fields["framework"].value if "framework" in fields else Framework.STANDARDS_2018,
         "title": title,
         "document": source,
         "sources": [

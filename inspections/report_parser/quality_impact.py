@@ -2,6 +2,7 @@
 
 import re
 
+from inspections.models import Framework
 from inspections.report_parser.documents import Found, clean, found, normalise, read_group, search
 from inspections.report_parser.figures import read_cover_date
 from inspections.report_parser.standards import metric_for
@@ -67,7 +68,7 @@ def without_four_point_ratings(document, extraction):
 
 def parse_details(document, extraction):
     fields = extraction.fields
-    fields["framework"] = found(document, search(document, r"Quality (?:&|and) Impact"), "quality-impact-2016")
+    fields["framework"] = found(document, search(document, r"Quality (?:&|and) Impact"), Framework.QUALITY_IMPACT_2016)
     title = search(document, r"The effectiveness of probation work in ([A-Z][\w &]+)")
     if title:
         fields["title"] = found(document, title, clean(title.group(0)))

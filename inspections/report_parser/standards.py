@@ -2,6 +2,7 @@
 
 import re
 
+from inspections.models import Framework
 from inspections.report_parser.documents import (
     MONTHS,
     RATING,
@@ -21,10 +22,10 @@ def parse_standards_report(document, extraction, standards, key_questions):
     fields = extraction.fields
     marker = search(document, r"Summary of ratings|is rated as:|Overall rating\s+" + SPLIT_RATING)
     if marker:
-        fields["framework"] = found(document, marker, "standards-2018")
+        fields["framework"] = found(document, marker, Framework.STANDARDS_2018)
     else:  # a report's opening pages: the cover does not say which framework
         cover = search(document, r"An inspection of|Inspection of probation services:", flags=re.I)
-        fields["framework"] = found(document, cover, "standards-2018", 0, True, "not stated on the cover")
+        fields["framework"] = found(document, cover, Framework.STANDARDS_2018, 0, True, "not stated on the cover")
     title = search(
         document,
         r"An inspection of (?:probation services (?:in:?|managed by) )?(?P<name>[A-Z][\w,&' ]+?)"
