@@ -190,6 +190,9 @@ class DateTests(SimpleTestCase):
             ("Inspectors rated the CRC in a report published earlier this month (6 October 2016).", "2016-10-06"),
             ("Inspectors rated the CRC in a report published yesterday (15 June 2017).", "2017-06-15"),
             ("Inspectors were critical in the HMI Probation report of 15 December 2016 on the CRC.", "2016-12-15"),
+            ("Napo welcomes the HMIP report findings into an inspection of South Yorkshire Community Rehabilitation "
+             "Company (SYCRC) published on the 29 March 2019. The annual report (published 28 April 2019) is critical.",
+             "2019-03-29"),
             ("Action Plan Submitted: 4 March 2020 A Response to the HMI Probation Inspection: An Inspection of "
              "Central Functions Report Published: 14 January 2020 INTRODUCTION", "2020-01-14"),
         ]  # fmt: skip
@@ -200,6 +203,24 @@ class DateTests(SimpleTestCase):
         self.assertIsNone(
             self.value("Published date01 March 2020\nHM Inspectorate of Probation rated it.", "published")
         )
+
+    def test_a_report_out_today_on_a_news_page_dated_by_its_dateline(self):
+        page = (
+            "By The Newsroom\nThursday, 20th April 2017, 12:00 pm\nUpdated Tuesday, 9th May 2017, 6:44 pm\n[...]\n"
+            "A national watchdog has today released its findings following an inspection of the work of the "
+            "Community Rehabilitation Company in Northamptonshire."
+        )
+        found = read(page).fields["published"]
+        self.assertEqual((found.value, found.uncertain), ("2017-04-20", True))
+        bracketed = "22 Sep 2016\n\nHM Inspectorate of Probation's report on probation in Derbyshire, published today (Thursday {})."
+        self.assertEqual(read(bracketed.format("22 September")).fields["published"].value, "2016-09-22")
+        for text in (
+            bracketed.format("23 September"),  # the brackets disagree with the dateline
+            page.replace("has today released", "has released"),  # not said to be out today
+            page.replace("Thursday, 20th April 2017, 12:00 pm\n", ""),  # an 'Updated' line is no dateline
+        ):
+            with self.subTest(text):
+                self.assertNotIn("published", read(text).fields)
 
     def test_a_cover_month_is_the_cover_date_never_the_publication_date(self):
         # London CRC's 2018 report: 'March 2018' on its cover, published on 8 February 2018.
@@ -626,31 +647,6 @@ class FifthRoundPhrasingsTests(SimpleTestCase):
         ):
             with self.subTest(other):
                 self.assertIsNone(self.overall(other))
-
-    def test_published_on_the_day(self):
-        extraction = read(
-            "Napo welcomes the HMIP report findings into an inspection of South Yorkshire Community Rehabilitation "
-            "Company (SYCRC) published on the 29 March 2019. The annual report (published 28 April 2019) is critical."
-        )
-        self.assertEqual(extraction.fields["published"].value, "2019-03-29")
-
-    def test_a_report_out_today_on_a_news_page_dated_by_its_dateline(self):
-        page = (
-            "By The Newsroom\nThursday, 20th April 2017, 12:00 pm\nUpdated Tuesday, 9th May 2017, 6:44 pm\n[...]\n"
-            "A national watchdog has today released its findings following an inspection of the work of the "
-            "Community Rehabilitation Company in Northamptonshire."
-        )
-        found = read(page).fields["published"]
-        self.assertEqual((found.value, found.uncertain), ("2017-04-20", True))
-        bracketed = "22 Sep 2016\n\nHM Inspectorate of Probation's report on probation in Derbyshire, published today (Thursday {})."
-        self.assertEqual(read(bracketed.format("22 September")).fields["published"].value, "2016-09-22")
-        for text in (
-            bracketed.format("23 September"),  # the brackets disagree with the dateline
-            page.replace("has today released", "has released"),  # not said to be out today
-            page.replace("Thursday, 20th April 2017, 12:00 pm\n", ""),  # an 'Updated' line is no dateline
-        ):
-            with self.subTest(text):
-                self.assertNotIn("published", read(text).fields)
 
 
 class FifthRoundFiguresTests(SimpleTestCase):
