@@ -8,6 +8,8 @@ the field. The files are described in docs/data-model.md.
 `facts.py` read the three kinds of file.
 """
 
+from contextlib import contextmanager
+
 from django.apps import apps
 from django.db import connection, transaction
 
@@ -22,6 +24,7 @@ __all__ = [
     "parse_exact_number",
     "parse_partial_date",
     "refresh_planner_statistics",
+    "search_rebuilt_once",
 ]
 
 
@@ -41,13 +44,28 @@ def load_bundled_data(data_dir=DATA_DIR, report=None):
             cursor.execute("SET LOCAL statement_timeout = 0")
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK])
         loader = Loader(data_dir)
-        counts = loader.run()
+        with search_rebuilt_once():
+            counts = loader.run()
         refresh_planner_statistics()
         if report is not None:
             report.extend(loader.conflicts + loader.kept)
         counts["conflicts"] = len(loader.conflicts)
         counts["kept (changed since the last load)"] = len(loader.kept)
         return counts
+
+
+@contextmanager
+def search_rebuilt_once():
+    """Inside: the search entries of the reports each statement touches are rebuilt once, on leaving,
+    rather than by every statement (a load writes row by row; migration 0011). Inside a transaction
+    only: a failure rolls the waiting rebuild back with everything else."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("search_rebuilt_once() needs a transaction (transaction.atomic)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('inspections.search_deferred', 'on', true)")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT inspections_search_flush()")
 
 
 def refresh_planner_statistics():

@@ -163,8 +163,15 @@ class Loader:
             problem = control_character_problem(getattr(obj, field.attname))
             if problem:
                 self.fail(f"{where}.{field.name}", problem)
+        # A link the loader set to a row it looked up exists: validating it again would cost a query
+        # per link (PostgreSQL's foreign key still guards it).
+        looked_up = [
+            field.name
+            for field in obj._meta.concrete_fields
+            if field.is_relation and field.is_cached(obj) and field.get_cached_value(obj) is not None
+        ]
         try:
-            obj.full_clean(validate_unique=False, validate_constraints=False)
+            obj.full_clean(exclude=looked_up, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             details = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
             self.fail(where, details)

@@ -4,7 +4,7 @@ transaction through the bundled-data loader."""
 from django.db import connection, transaction
 
 from inspections.fingerprint import fingerprint
-from inspections.loader import BundledDataError, Loader
+from inspections.loader import BundledDataError, Loader, search_rebuilt_once
 from inspections.models import (
     Correction,
     Fact,
@@ -129,7 +129,8 @@ def write(plan, filename, dry_run=False, reason="", editor=""):
                 "change now.",
             )
         try:
-            Loader(partial=True, merge=bool(plan.data.get("merge"))).load_report(filename, plan.data)
+            with search_rebuilt_once():
+                Loader(partial=True, merge=bool(plan.data.get("merge"))).load_report(filename, plan.data)
         except BundledDataError as error:
             raise ReportImportError(filename, f"{error.where}: {error.message}") from None
         for change in changes:

@@ -1,0 +1,85 @@
+# A load writes row by row, and each statement rebuilt the search entries of its whole report: a
+# report of 60 findings was rebuilt 60 times. Inside a load the trigger now only notes the reports
+# (inspections.search_pending, local to the transaction) and inspections_search_flush() rebuilds
+# each once at the end (inspections.loader.search_rebuilt_once). Outside a load nothing changes.
+
+from django.db import migrations
+
+TOUCH_DEFERRING = """
+CREATE OR REPLACE FUNCTION inspections_search_touch() RETURNS trigger AS $$
+DECLARE
+    ids bigint[] := '{}';
+    part bigint[];
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        EXECUTE format(TG_ARGV[0], 'new_rows') INTO part;
+        ids := ids || coalesce(part, '{}');
+    END IF;
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        EXECUTE format(TG_ARGV[0], 'old_rows') INTO part;
+        ids := ids || coalesce(part, '{}');
+    END IF;
+    IF cardinality(ids) > 0 THEN
+        IF current_setting('inspections.search_deferred', true) = 'on' THEN
+            PERFORM set_config(
+                'inspections.search_pending',
+                concat_ws(',', nullif(current_setting('inspections.search_pending', true), ''), array_to_string(ids, ',')),
+                true
+            );
+        ELSE
+            PERFORM inspections_search_refresh(ids);
+        END IF;
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+FLUSH = """
+CREATE OR REPLACE FUNCTION inspections_search_flush() RETURNS void AS $$
+DECLARE
+    pending text := nullif(current_setting('inspections.search_pending', true), '');
+BEGIN
+    PERFORM set_config('inspections.search_deferred', 'off', true);
+    PERFORM set_config('inspections.search_pending', '', true);
+    IF pending IS NOT NULL THEN
+        PERFORM inspections_search_refresh(ARRAY(SELECT DISTINCT unnest(string_to_array(pending, ','))::bigint));
+    END IF;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+TOUCH_AS_BEFORE = """
+CREATE OR REPLACE FUNCTION inspections_search_touch() RETURNS trigger AS $$
+DECLARE
+    ids bigint[] := '{}';
+    part bigint[];
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        EXECUTE format(TG_ARGV[0], 'new_rows') INTO part;
+        ids := ids || coalesce(part, '{}');
+    END IF;
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        EXECUTE format(TG_ARGV[0], 'old_rows') INTO part;
+        ids := ids || coalesce(part, '{}');
+    END IF;
+    IF cardinality(ids) > 0 THEN
+        PERFORM inspections_search_refresh(ids);
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("inspections", "0010_inspection_standing"),
+    ]
+
+    operations = [
+        migrations.RunSQL(
+            sql=[TOUCH_DEFERRING, FLUSH],
+            reverse_sql=[TOUCH_AS_BEFORE, "DROP FUNCTION IF EXISTS inspections_search_flush();"],
+        ),
+    ]
