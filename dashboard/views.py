@@ -353,7 +353,7 @@ def inspection_detail(request, pk):
         chart_list.append(
             charts.key_question_scores(
                 "case-sample-scores",
-                f"{inspection.provider.name}, inspection {inspection.report.when_text}: case-sample scores",
+                inspection.chart_title("case-sample scores"),
                 scores,
                 inspection.provider.name,
                 bands=framework.key_question_bands,
@@ -414,7 +414,7 @@ def inspection_standard(request, pk, code):
     if scores:
         chart = charts.key_question_scores(
             "key-question-scores",
-            f"{inspection.provider.name}, inspection {inspection.report.when_text}: {standard.code} {standard.name}, key-question scores",
+            inspection.chart_title(f"{standard.code} {standard.name}, key-question scores"),
             scores,
             f"{inspection.provider.name}, {standard.name}",
             bands=inspection.report.framework.key_question_bands,

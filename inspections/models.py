@@ -877,6 +877,10 @@ class Inspection(Sourced):
         """'Provider, date' as page and chart titles name it; an undated report by its round."""
         return f"{self.provider.name}, {self.report.when_text}"
 
+    def chart_title(self, what):
+        """The title of a chart about this inspection: 'Provider, inspection April 2019: what'."""
+        return f"{self.provider.name}, inspection {self.report.when_text}: {what}"
+
     @property
     def framework(self):
         return self.report.framework

@@ -54,7 +54,7 @@ def facts_against_comparators(inspection, facts):
     )
     return Chart(
         id="facts-against-national",
-        title=f"{inspection.provider.name}, inspection {inspection.report.when_text}: performance figures against England and Wales and the target",
+        title=inspection.chart_title("performance figures against England and Wales and the target"),
         summary=summary,
         figure=figure(dots, layout),
         headers=["Measure", inspection.provider.name, "England and Wales", "Target", "Period"],

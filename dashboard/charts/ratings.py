@@ -232,7 +232,7 @@ def drilldown_sunburst(inspection, standards_by_domain, ratings, url_for_standar
     recorded = sum(1 for row in rows if row[2] != NOT_RECORDED)
     return Chart(
         id="drilldown",
-        title=f"{inspection.provider.name}, inspection {inspection.report.when_text}: overall rating and each standard",
+        title=inspection.chart_title("overall rating and each standard"),
         summary=f"Overall {Rating.label_of(inspection.overall_rating, NOT_RECORDED)}; {recorded} of {len(rows)} standard ratings recorded. Select a standard to open it.",
         figure=figure([ring], layout),
         headers=["Domain", "Standard", "Published rating"],
