@@ -3,24 +3,16 @@
 # (inspections.search_pending, local to the transaction) and inspections_search_flush() rebuilds
 # each once at the end (inspections.loader.search_rebuilt_once). Outside a load nothing changes.
 
+from importlib import import_module
+
 from django.db import migrations
 
-TOUCH_DEFERRING = """
-CREATE OR REPLACE FUNCTION inspections_search_touch() RETURNS trigger AS $$
-DECLARE
-    ids bigint[] := '{}';
-    part bigint[];
-BEGIN
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        EXECUTE format(TG_ARGV[0], 'new_rows') INTO part;
-        ids := ids || coalesce(part, '{}');
-    END IF;
-    IF TG_OP IN ('DELETE', 'UPDATE') THEN
-        EXECUTE format(TG_ARGV[0], 'old_rows') INTO part;
-        ids := ids || coalesce(part, '{}');
-    END IF;
-    IF cardinality(ids) > 0 THEN
-        IF current_setting('inspections.search_deferred', true) = 'on' THEN
+# The trigger function as 0005 wrote it, with its one rebuild call made to wait inside a load.
+TOUCH_AS_BEFORE = import_module("inspections.migrations.0005_search_entry").TOUCH_FUNCTION
+REBUILD = "        PERFORM inspections_search_refresh(ids);\n"
+TOUCH_DEFERRING = TOUCH_AS_BEFORE.replace(
+    REBUILD,
+    """        IF current_setting('inspections.search_deferred', true) = 'on' THEN
             PERFORM set_config(
                 'inspections.search_pending',
                 concat_ws(',', nullif(current_setting('inspections.search_pending', true), ''), array_to_string(ids, ',')),
@@ -29,11 +21,9 @@ BEGIN
         ELSE
             PERFORM inspections_search_refresh(ids);
         END IF;
-    END IF;
-    RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
-"""
+""",
+)
+assert REBUILD in TOUCH_AS_BEFORE
 
 FLUSH = """
 CREATE OR REPLACE FUNCTION inspections_search_flush() RETURNS void AS $$
@@ -45,28 +35,6 @@ BEGIN
     IF pending IS NOT NULL THEN
         PERFORM inspections_search_refresh(ARRAY(SELECT DISTINCT unnest(string_to_array(pending, ','))::bigint));
     END IF;
-END;
-$$ LANGUAGE plpgsql;
-"""
-
-TOUCH_AS_BEFORE = """
-CREATE OR REPLACE FUNCTION inspections_search_touch() RETURNS trigger AS $$
-DECLARE
-    ids bigint[] := '{}';
-    part bigint[];
-BEGIN
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        EXECUTE format(TG_ARGV[0], 'new_rows') INTO part;
-        ids := ids || coalesce(part, '{}');
-    END IF;
-    IF TG_OP IN ('DELETE', 'UPDATE') THEN
-        EXECUTE format(TG_ARGV[0], 'old_rows') INTO part;
-        ids := ids || coalesce(part, '{}');
-    END IF;
-    IF cardinality(ids) > 0 THEN
-        PERFORM inspections_search_refresh(ids);
-    END IF;
-    RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 """
