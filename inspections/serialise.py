@@ -4,6 +4,16 @@ from inspections.models import Inspection
 from inspections.rules import Rating
 
 
+def slug_of(row):
+    """A linked row by its slug, or None where there is no link (a report file, the export)."""
+    return row.slug if row else None
+
+
+def code_of(row):
+    """A linked standard or domain by its code, or None where there is no link."""
+    return row.code if row else None
+
+
 def cited(source, location):
     return {"document": source.title, "kind": source.kind, "url": source.url or None, "location": location or None}
 
@@ -51,8 +61,8 @@ def serialise_inspection(inspection):
         "findings": [
             {
                 "kind": finding.kind,
-                "domain": finding.domain.code if finding.domain else None,
-                "standard": finding.standard.code if finding.standard else None,
+                "domain": code_of(finding.domain),
+                "standard": code_of(finding.standard),
                 "text": finding.text,
                 "source": source_of(finding),
             }
@@ -107,7 +117,7 @@ def serialise_fact(fact):
         "period": fact.period or None,
         "england_and_wales": number(fact.national_value),
         "target": number(fact.target_value),
-        "standard": fact.standard.code if fact.standard else None,
+        "standard": code_of(fact.standard),
         "is_inverse_of_key_question": fact.is_inverse,
         "source": source_of(fact),
     }

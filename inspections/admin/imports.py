@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from inspections.models import Provider, Report
 from inspections.report_import import ImportPlan, build_plan, changes_to_published, write
 from inspections.report_parser import MAX_BYTES, ReportImportError
+from inspections.serialise import slug_of
 from inspections.text_guard import control_character_problem
 
 
@@ -168,9 +169,7 @@ def report_import_view(model_admin, request):
         data = upload.read(MAX_BYTES + 1)
         provider, report = form.cleaned_data["provider"], form.cleaned_data["report"]
         try:
-            plan = build_plan(
-                data, upload.name, provider.slug if provider else None, report_slug=report.slug if report else None
-            )
+            plan = build_plan(data, upload.name, slug_of(provider), report_slug=slug_of(report))
             writable = plan.extraction.is_report or plan.target is not None
             exported = write(plan, upload.name, dry_run=True) if writable else []
         except ReportImportError as error:

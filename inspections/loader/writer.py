@@ -14,6 +14,7 @@ import tomli_w
 from inspections.loader.run import DATA_DIR
 from inspections.models import Report, SourceDocument
 from inspections.rules import Rating
+from inspections.serialise import code_of, slug_of
 
 
 def non_empty(**values):
@@ -31,15 +32,6 @@ def number(value):
 def attributes(row, *names):
     """The row's attributes of these names, each written under its own name."""
     return {name: getattr(row, name) for name in names}
-
-
-def slug_of(row):
-    """A linked row as the file names it: its slug, or None where there is no link."""
-    return row.slug if row else None
-
-
-def code_of(row):
-    return row.code if row else None
 
 
 def provenance(row):
