@@ -170,8 +170,7 @@ def report_import_view(model_admin, request):
         provider, report = form.cleaned_data["provider"], form.cleaned_data["report"]
         try:
             plan = build_plan(data, upload.name, slug_of(provider), report_slug=slug_of(report))
-            writable = plan.extraction.is_report or plan.target is not None
-            exported = write(plan, upload.name, dry_run=True) if writable else []
+            exported = write(plan, upload.name, dry_run=True) if plan.writable else []
         except ReportImportError as error:
             form.add_error("file", str(error))
         else:

@@ -35,9 +35,8 @@ class ImportPlan:
     report_state: str | None = None
 
     @property
-    def can_write(self):
-        if self.extraction is None or not self.providers:
-            return False
+    def writable(self):
+        """A report of its own, or a secondary source matched to an inspection held: a place to write."""
         return self.extraction.is_report or self.target is not None
 
     @classmethod

@@ -85,12 +85,11 @@ class Command(BaseCommand):
                 report_slug=report,
                 new_report=new_report,
             )
-            if not plan.extraction.is_report and plan.target is None and not dry_run:
+            if not plan.writable and not dry_run:
                 write(plan, path.name)  # refuses, naming the reason
             exported = []
             # A dry run shows what was read even when nothing could be written (no sure provider).
-            writable = plan.extraction.is_report or plan.target is not None
-            if writable and (plan.data["inspections"] or not dry_run):
+            if plan.writable and (plan.data["inspections"] or not dry_run):
                 exported = write(plan, path.name, dry_run=dry_run, reason=reason, editor="import_report")
         except ReportImportError as error:
             raise CommandError(f"Nothing was written. {error}") from None
